@@ -1,0 +1,106 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { LINT_RULES } from "../lint/registry.js";
+import { UserError } from "../model/errors.js";
+import { runChecks, type CheckStages, type RunResult } from "../pipeline/run-checks.js";
+import { selectTargets, type CheckTarget } from "../pipeline/targets.js";
+import { resolveEnvironments } from "../render/environments.js";
+import { renderEnvironment } from "../render/render-environment.js";
+import { formatJson } from "../report/format-json.js";
+import { formatText } from "../report/format-text.js";
+import { exitCodeFor, EXIT } from "./exit-codes.js";
+import type { CommonOptions } from "./options.js";
+import { writeReport } from "./write-report.js";
+import { packageConfig } from "../util/package-config.js";
+
+export interface CommandContext {
+  repoRoot: string;
+  cwd: string;
+  options: CommonOptions;
+}
+
+const ARGOCD_DIR = "argocd";
+
+export async function runCheckCommand(context: CommandContext): Promise<number> {
+  const { options } = context;
+  const environments = await resolveEnvironments(context.repoRoot, options.positionals);
+  const targets = await selectTargets({ ...selection(context), paths: [], environments });
+  if (await hasFolder(context.repoRoot, ARGOCD_DIR)) {
+    targets.push(...(await selectTargets({ ...selection(context), cwd: context.repoRoot, paths: [ARGOCD_DIR], environments: [] })));
+  }
+  return report(context, targets, { validate: true, lint: true });
+}
+
+export async function runValidateCommand(context: CommandContext): Promise<number> {
+  const targets = await selectTargets({ ...selection(context), paths: context.options.positionals });
+  return report(context, targets, { validate: true, lint: false });
+}
+
+export async function runLintCommand(context: CommandContext): Promise<number> {
+  const targets = await selectTargets({ ...selection(context), paths: context.options.positionals });
+  return report(context, targets, { validate: false, lint: true });
+}
+
+export async function runRenderCommand(context: CommandContext): Promise<number> {
+  const [environment, ...extra] = context.options.positionals;
+  if (environment === undefined || extra.length > 0) throw new UserError("render takes exactly one environment: mesh-policy render ENV");
+  await resolveEnvironments(context.repoRoot, [environment]);
+  const rendered = await renderEnvironment(context.repoRoot, environment, context.options.cache ? {} : { cacheDir: false });
+  await writeReport(rendered.yaml, context.options.output, context.cwd);
+  process.stderr.write(`rendered ${environment}: ${rendered.resources.length} resources (kustomize ${rendered.kustomizeVersion})\n`);
+  return EXIT.clean;
+}
+
+export async function runRulesCommand(context: CommandContext): Promise<number> {
+  const rules = [...LINT_RULES].sort((a, b) => a.id.localeCompare(b.id));
+  const text =
+    context.options.format === "json"
+      ? `${JSON.stringify(
+          rules.map((r) => ({ id: r.id, ...(r.code === undefined ? {} : { code: r.code }), severity: r.severity, summary: r.summary, appliesTo: r.appliesTo })),
+          null,
+          2,
+        )}\n`
+      : rules.map((r) => `${r.id.padEnd(34)} ${(r.code ?? "").padEnd(8)} ${r.severity.padEnd(8)} ${r.summary}`).join("\n") + "\n";
+  await writeReport(text, context.options.output, context.cwd);
+  return EXIT.clean;
+}
+
+function selection(context: CommandContext) {
+  return {
+    repoRoot: context.repoRoot,
+    cwd: context.cwd,
+    paths: [] as string[],
+    environments: context.options.environments,
+    render: context.options.cache ? {} : { cacheDir: false as const },
+    onRendered: (environment: string, detail: { resources: number; kustomizeVersion: string; fromCache: boolean }) => {
+      process.stderr.write(
+        `rendered ${environment}: ${detail.resources} resources (kustomize ${detail.kustomizeVersion}${detail.fromCache ? ", cached" : ""})\n`,
+      );
+      warnOnVersionDrift(detail.kustomizeVersion);
+    },
+  };
+}
+
+async function report(context: CommandContext, targets: CheckTarget[], stages: Omit<CheckStages, "skipKinds">): Promise<number> {
+  const result: RunResult = runChecks(targets, { ...stages, skipKinds: new Set(context.options.skipKinds) });
+  const text = context.options.format === "json" ? formatJson(result) : formatText(result);
+  await writeReport(text, context.options.output, context.cwd);
+  return exitCodeFor(result.findings, context.options.failOn);
+}
+
+let warnedVersion = false;
+
+/** Argo CD renders with the kustomize it bundles; another version may render other bytes. */
+function warnOnVersionDrift(version: string): void {
+  const pinned = packageConfig().kustomizeVersion;
+  if (warnedVersion || version === pinned) return;
+  warnedVersion = true;
+  process.stderr.write(
+    `warning: kustomize ${version} is not ${pinned}, the version Argo CD ${packageConfig().argocdVersion} bundles; ` +
+      `run \`bash tools/install-tools.sh\` so that what is checked is what Argo CD applies\n`,
+  );
+}
+
+async function hasFolder(root: string, name: string): Promise<boolean> {
+  return stat(path.join(root, name)).then((s) => s.isDirectory(), () => false);
+}

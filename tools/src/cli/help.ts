@@ -1,0 +1,24 @@
+export const HELP = `mesh-policy: render, validate and lint the mesh policy of every environment
+
+Usage:
+  mesh-policy check    [ENV...]                  render + validate + lint every (or the named) environment
+  mesh-policy render   ENV [--output FILE]       print what kustomize (and so Argo CD) renders for ENV
+  mesh-policy validate [PATH...] [--env ENV]...  schema-check files, folders or environments
+  mesh-policy lint     [PATH...] [--env ENV]...  Istio semantic rules on files, folders or environments
+  mesh-policy rules    [--format text|json]      list the lint rules
+
+Options:
+  --format text|json         report format (default text)
+  --output FILE              write the report to FILE (whole or not at all) instead of stdout
+  --fail-on error|warning|info|never
+                             lowest severity that makes the exit code 1 (default error)
+  --env ENV                  an environment to render and check (repeatable)
+  --skip-kind KIND           do not schema-check objects of this kind (repeatable)
+  --no-cache                 render again even when the inputs did not change
+
+Environment:
+  MESH_POLICY_KUSTOMIZE      the kustomize binary (default: kustomize on PATH, then kubectl kustomize)
+  MESH_POLICY_CACHE_DIR      where renders are cached (default .cache/mesh-policy/renders)
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error.
+`;

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import { UserError } from "../model/errors.js";
+import {
+  runCheckCommand,
+  runLintCommand,
+  runRenderCommand,
+  runRulesCommand,
+  runValidateCommand,
+  type CommandContext,
+} from "./commands.js";
+import { EXIT } from "./exit-codes.js";
+import { HELP } from "./help.js";
+import { parseCommonOptions } from "./options.js";
+
+const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
+  check: runCheckCommand,
+  render: runRenderCommand,
+  validate: runValidateCommand,
+  lint: runLintCommand,
+  rules: runRulesCommand,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(HELP);
+    return command === undefined ? EXIT.usage : EXIT.clean;
+  }
+  const run = COMMANDS[command];
+  if (run === undefined) throw new UserError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
+  const cwd = process.cwd();
+  return run({ repoRoot: cwd, cwd, options: parseCommonOptions(rest) });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      process.stderr.write(`mesh-policy: ${error.message}\n`);
+      process.exitCode = EXIT.usage;
+    } else {
+      process.stderr.write(`mesh-policy: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = EXIT.internal;
+    }
+  },
+);

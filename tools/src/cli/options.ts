@@ -1,0 +1,55 @@
+import { parseArgs } from "node:util";
+import { UserError } from "../model/errors.js";
+import { FAIL_ON, type FailOn } from "./exit-codes.js";
+
+export const FORMATS = ["text", "json"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface CommonOptions {
+  format: Format;
+  output: string | undefined;
+  failOn: FailOn;
+  environments: string[];
+  skipKinds: string[];
+  cache: boolean;
+  positionals: string[];
+}
+
+/** Parses the options every command shares; unknown options are usage errors. */
+export function parseCommonOptions(args: readonly string[]): CommonOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: "string", default: "text" },
+        output: { type: "string" },
+        "fail-on": { type: "string", default: "error" },
+        env: { type: "string", multiple: true, default: [] },
+        "skip-kind": { type: "string", multiple: true, default: [] },
+        "no-cache": { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UserError(`${(error as Error).message}; see mesh-policy --help`);
+  }
+  const { values, positionals } = parsed;
+  const format = oneOf(values.format, FORMATS, "--format");
+  const failOn = oneOf(values["fail-on"], FAIL_ON, "--fail-on");
+  return {
+    format,
+    output: values.output,
+    failOn,
+    environments: values.env,
+    skipKinds: values["skip-kind"],
+    cache: !values["no-cache"],
+    positionals,
+  };
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UserError(`${option} ${value} is not one of: ${allowed.join(", ")}`);
+}

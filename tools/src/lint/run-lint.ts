@@ -1,0 +1,40 @@
+import type { Finding } from "../model/finding.js";
+import { refOf, type Resource } from "../model/resource.js";
+import { MeshIndex } from "./mesh-index.js";
+import { LINT_RULES } from "./registry.js";
+import type { LintRule } from "./rule.js";
+import { readSuppressions } from "./suppressions.js";
+
+export interface LintResult {
+  findings: Finding[];
+  suppressed: number;
+}
+
+/** Runs the rules over one set of resources (an environment, or the files given), indexed once. */
+export function lintResources(resources: readonly Resource[], rules: readonly LintRule[] = LINT_RULES): LintResult {
+  const index = new MeshIndex(resources);
+  const suppressions = readSuppressions(resources);
+  const findings: Finding[] = [...suppressions.problems];
+  let suppressed = 0;
+  for (const rule of rules) {
+    for (const report of rule.check(index)) {
+      if (suppressions.covers(report.resource, rule.id, rule.code)) {
+        suppressed++;
+        continue;
+      }
+      findings.push(findingOf(rule, report.resource, report.pointer, report.message, report.severity ?? rule.severity));
+    }
+  }
+  return { findings, suppressed };
+}
+
+function findingOf(rule: LintRule, resource: Resource, pointer: string, message: string, severity: Finding["severity"]): Finding {
+  return {
+    ruleId: rule.id,
+    ...(rule.code === undefined ? {} : { code: rule.code }),
+    severity,
+    message,
+    resource: refOf(resource),
+    location: resource.origin.locate(pointer),
+  };
+}

@@ -1,0 +1,57 @@
+import type { Finding } from "../model/finding.js";
+import { refOf, type Resource } from "../model/resource.js";
+import { objectAt, stringMap } from "./mesh-index.js";
+
+/** Ours: `rule-id[,rule-id]: why it is fine here`, several separated by `;`. The reason is required. */
+export const SUPPRESS_ANNOTATION = "mesh-policy.io/suppress";
+/** Istio's: a comma-separated list of IST codes, or `*`. Honoured for findings that carry a code. */
+export const ISTIO_SUPPRESS_ANNOTATION = "galley.istio.io/analyze-suppress";
+export const SUPPRESSION_RULE = "suppression-reason";
+
+export interface Suppressions {
+  /** True when this resource suppresses this rule (by id, or by IST code through Istio's annotation). */
+  covers(resource: Resource, ruleId: string, code: string | undefined): boolean;
+  /** Suppressions written without a reason: findings of their own. */
+  problems: Finding[];
+}
+
+export function readSuppressions(resources: readonly Resource[]): Suppressions {
+  const byResource = new Map<Resource, { ids: Set<string>; codes: Set<string> }>();
+  const problems: Finding[] = [];
+  for (const resource of resources) {
+    const annotations = stringMap(objectAt(resource.object, "metadata")["annotations"]);
+    const ours = annotations[SUPPRESS_ANNOTATION];
+    const istio = annotations[ISTIO_SUPPRESS_ANNOTATION];
+    if (ours === undefined && istio === undefined) continue;
+    const ids = new Set<string>();
+    for (const clause of (ours ?? "").split(";").map((c) => c.trim()).filter((c) => c !== "")) {
+      const colon = clause.indexOf(":");
+      const reason = colon === -1 ? "" : clause.slice(colon + 1).trim();
+      const ruleIds = (colon === -1 ? clause : clause.slice(0, colon)).split(",").map((id) => id.trim()).filter((id) => id !== "");
+      if (reason === "") {
+        problems.push({
+          ruleId: SUPPRESSION_RULE,
+          severity: "error",
+          message:
+            `suppression of ${ruleIds.join(", ")} has no reason, so it is not applied; write ` +
+            `"${ruleIds.join(",")}: <why this is safe here>" in the ${SUPPRESS_ANNOTATION} annotation`,
+          resource: refOf(resource),
+          location: resource.origin.locate("/metadata/annotations"),
+        });
+        continue;
+      }
+      for (const id of ruleIds) ids.add(id);
+    }
+    const codes = new Set((istio ?? "").split(",").map((c) => c.trim()).filter((c) => c !== ""));
+    byResource.set(resource, { ids, codes });
+  }
+  return {
+    problems,
+    covers(resource, ruleId, code) {
+      const entry = byResource.get(resource);
+      if (entry === undefined) return false;
+      if (entry.ids.has(ruleId)) return true;
+      return code !== undefined && (entry.codes.has(code) || entry.codes.has("*"));
+    },
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * An error the user can fix: bad input, missing tool, unknown environment. The CLI prints its
+ * message (which says what to do) and exits 2, without a stack trace.
+ */
+export class UserError extends Error {
+  override readonly name = "UserError";
+}

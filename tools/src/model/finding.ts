@@ -1,0 +1,40 @@
+export const SEVERITIES = ["error", "warning", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+export interface SourceLocation {
+  /** Repository-relative (or as given on the command line) path, forward slashes. */
+  file: string;
+  line: number;
+  /** JSON pointer of the offending field inside the object, when there is one. */
+  pointer?: string;
+}
+
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  /** The `istioctl analyze` message code, only where that analyzer runs the same check. */
+  code?: string;
+  severity: Severity;
+  message: string;
+  environment?: string;
+  resource?: ResourceRef;
+  location?: SourceLocation;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.environment ?? "").localeCompare(b.environment ?? "") ||
+    (a.location?.file ?? "").localeCompare(b.location?.file ?? "") ||
+    (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.message.localeCompare(b.message)
+  );
+}

@@ -1,0 +1,57 @@
+import { lintResources } from "../lint/run-lint.js";
+import { compareFindings, type Finding } from "../model/finding.js";
+import { SchemaValidator } from "../validate/schema-validation.js";
+import type { CheckTarget } from "./targets.js";
+
+export interface RunSummary {
+  environments: number;
+  resources: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  suppressed: number;
+}
+
+export interface RunResult {
+  findings: Finding[];
+  summary: RunSummary;
+}
+
+export interface CheckStages {
+  validate: boolean;
+  lint: boolean;
+  skipKinds?: ReadonlySet<string>;
+}
+
+/** Validates and/or lints each target; findings carry their environment and come out sorted. */
+export function runChecks(targets: readonly CheckTarget[], stages: CheckStages): RunResult {
+  const validator = stages.validate ? new SchemaValidator() : undefined;
+  const findings: Finding[] = [];
+  let suppressed = 0;
+  for (const target of targets) {
+    const perTarget: Finding[] = [...target.loadFindings];
+    if (validator !== undefined) {
+      for (const resource of target.resources) perTarget.push(...validator.validate(resource, stages.skipKinds));
+    }
+    if (stages.lint) {
+      const linted = lintResources(target.resources);
+      perTarget.push(...linted.findings);
+      suppressed += linted.suppressed;
+    }
+    for (const finding of perTarget) {
+      findings.push(target.environment === undefined ? finding : { ...finding, environment: target.environment });
+    }
+  }
+  findings.sort(compareFindings);
+  return {
+    findings,
+    summary: {
+      environments: targets.filter((t) => t.environment !== undefined).length,
+      resources: targets.reduce((sum, t) => sum + t.resources.length, 0),
+      errors: findings.filter((f) => f.severity === "error").length,
+      warnings: findings.filter((f) => f.severity === "warning").length,
+      infos: findings.filter((f) => f.severity === "info").length,
+      suppressed,
+    },
+  };
+}

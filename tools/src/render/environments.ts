@@ -1,0 +1,34 @@
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { UserError } from "../model/errors.js";
+import { findKustomizationFile } from "./kustomize-inputs.js";
+
+export const ENVIRONMENTS_DIR = "environments";
+
+/** Environment names: the folders of environments/ that hold a kustomization, sorted. */
+export async function listEnvironments(repoRoot: string): Promise<string[]> {
+  const dir = path.join(repoRoot, ENVIRONMENTS_DIR);
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => {
+    throw new UserError(`${ENVIRONMENTS_DIR}/ not found in ${repoRoot}; run mesh-policy from the policy repository's root`);
+  });
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory() && (await findKustomizationFile(path.join(dir, entry.name))) !== undefined) {
+      names.push(entry.name);
+    }
+  }
+  return names.sort();
+}
+
+/** The named environments, checked to exist; all of them when none is named. */
+export async function resolveEnvironments(repoRoot: string, requested: readonly string[]): Promise<string[]> {
+  const known = await listEnvironments(repoRoot);
+  if (requested.length === 0) return known;
+  for (const name of requested) {
+    if (!known.includes(name)) {
+      const hint = known.length > 0 ? `known environments: ${known.join(", ")}` : `no folder of ${ENVIRONMENTS_DIR}/ has a kustomization.yaml`;
+      throw new UserError(`unknown environment "${name}"; ${hint}`);
+    }
+  }
+  return [...new Set(requested)];
+}

@@ -1,0 +1,39 @@
+import type { RunResult } from "../pipeline/run-checks.js";
+
+export const REPORT_VERSION = 1;
+
+/** The stable, versioned JSON report of DESIGN.md; key order is fixed so output is deterministic. */
+export function formatJson(result: RunResult): string {
+  const findings = result.findings.map((f) => ({
+    ruleId: f.ruleId,
+    ...(f.code === undefined ? {} : { code: f.code }),
+    severity: f.severity,
+    message: f.message,
+    ...(f.environment === undefined ? {} : { environment: f.environment }),
+    ...(f.resource === undefined
+      ? {}
+      : {
+          resource: {
+            apiVersion: f.resource.apiVersion,
+            kind: f.resource.kind,
+            ...(f.resource.namespace === undefined ? {} : { namespace: f.resource.namespace }),
+            name: f.resource.name,
+          },
+        }),
+    ...(f.location === undefined
+      ? {}
+      : {
+          location: {
+            file: f.location.file,
+            line: f.location.line,
+            ...(f.location.pointer === undefined ? {} : { pointer: f.location.pointer }),
+          },
+        }),
+  }));
+  const { environments, resources, errors, warnings, infos, suppressed } = result.summary;
+  return `${JSON.stringify(
+    { version: REPORT_VERSION, findings, summary: { environments, resources, errors, warnings, infos, suppressed } },
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,41 @@
+import type { Finding, ResourceRef } from "../model/finding.js";
+import type { RunResult, RunSummary } from "../pipeline/run-checks.js";
+
+/**
+ * One line per finding, grouped by environment (files given on the command line come first),
+ * and one summary line that counts everything.
+ */
+export function formatText(result: RunResult): string {
+  const lines: string[] = [];
+  let group: string | undefined | null = null;
+  for (const finding of result.findings) {
+    if (finding.environment !== group) {
+      group = finding.environment;
+      lines.push(group === undefined ? "files:" : `${group}:`);
+    }
+    lines.push(`  ${formatFinding(finding)}`);
+  }
+  lines.push(summaryLine(result.summary));
+  return `${lines.join("\n")}\n`;
+}
+
+function formatFinding(finding: Finding): string {
+  const where = finding.location === undefined ? "" : `${finding.location.file}:${finding.location.line}: `;
+  const rule = finding.code === undefined ? finding.ruleId : `${finding.code} ${finding.ruleId}`;
+  const subject = finding.resource === undefined ? "" : `(${resourceName(finding.resource)}) `;
+  return `${where}${finding.severity} [${rule}] ${subject}${finding.message}`;
+}
+
+/** Istio's wording, as istioctl analyze prints it: `Kind name.namespace`. */
+function resourceName(resource: ResourceRef): string {
+  return `${resource.kind} ${resource.name}${resource.namespace === undefined ? "" : `.${resource.namespace}`}`;
+}
+
+export function summaryLine(summary: RunSummary): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const scope = summary.environments > 0 ? `${plural(summary.environments, "environment")}, ` : "";
+  return (
+    `${scope}${plural(summary.resources, "resource")}: ${plural(summary.errors, "error")}, ` +
+    `${plural(summary.warnings, "warning")}, ${plural(summary.infos, "info")}, ${summary.suppressed} suppressed`
+  );
+}

@@ -1,0 +1,112 @@
+import { realpathSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  CEL_RULES_FILE,
+  GENERATED_ENTRIES,
+  INDEX_FILE,
+  SOURCES_FILE,
+  schemaFileOf,
+} from "./catalog-layout.js";
+import { sortCelRules, type CelRule } from "./cel-rules.js";
+import { convertCrd, parseCrdDocuments } from "./convert-crd.js";
+import { convertOpenApiDocument } from "./convert-openapi.js";
+import { OBJECT_META, type DefinitionLibrary } from "./definitions.js";
+import { downloadGoModule, readModuleFile } from "./fetch-module.js";
+import { type JsonValue } from "./json-value.js";
+import { type KindSchema } from "./kind-schema.js";
+import { schemaCatalogDir, type SchemaEntry } from "./schema-catalog.js";
+import { readSources, type SchemaSource } from "./sources.js";
+import { compareStrings, stringifyStable } from "./stable-json.js";
+import { replaceCatalogEntries } from "./write-catalog.js";
+
+export interface BuildSummary {
+  kinds: number;
+  rules: number;
+  files: number;
+  bytes: number;
+}
+
+interface SourcedKind {
+  source: SchemaSource;
+  kind: KindSchema;
+}
+
+/** Fetches the pinned sources, converts them and replaces the generated part of the catalog. */
+export async function buildSchemaCatalog(
+  catalogDir: string = schemaCatalogDir(),
+  log: (message: string) => void = (message) => console.error(message),
+): Promise<BuildSummary> {
+  const sources = await readSources(join(catalogDir, SOURCES_FILE));
+  const kinds: SourcedKind[] = [];
+  const rules: CelRule[] = [];
+  let metaLibrary: DefinitionLibrary | undefined;
+
+  // OpenAPI sources first: CRD conversion needs ObjectMeta from the Kubernetes spec.
+  const ordered = [...sources.filter((s) => s.format === "openapi-v3"), ...sources.filter((s) => s.format === "crd-yaml")];
+  for (const source of ordered) {
+    log(`fetching ${source.module}@${source.version}`);
+    const zip = await downloadGoModule(source.module, source.version);
+    for (const file of source.files) {
+      const text = await readModuleFile(zip, source.module, source.version, file);
+      const comment = `Generated from ${source.module}@${source.version} ${file} by tools/src/schemas/build-schemas.ts; do not edit.`;
+      if (source.format === "openapi-v3") {
+        const converted = convertOpenApiDocument(JSON.parse(text), file, comment);
+        if (metaLibrary === undefined && converted.library.has(OBJECT_META)) metaLibrary = converted.library;
+        kinds.push(...converted.kinds.map((kind) => ({ source, kind })));
+      } else {
+        if (metaLibrary === undefined) throw new Error(`${source.name}: CRDs need an openapi-v3 source that defines ${OBJECT_META}`);
+        for (const crd of parseCrdDocuments(text, file)) {
+          const converted = convertCrd(crd, metaLibrary, comment);
+          kinds.push(...converted.kinds.map((kind) => ({ source, kind })));
+          rules.push(...converted.rules);
+        }
+      }
+    }
+  }
+
+  const files = renderCatalog(kinds, rules);
+  await replaceCatalogEntries(catalogDir, GENERATED_ENTRIES, files);
+  const bytes = [...files.values()].reduce((sum, content) => sum + Buffer.byteLength(content), 0);
+  return { kinds: kinds.length, rules: rules.length, files: files.size, bytes };
+}
+
+/** The generated files (relative path -> content), deterministic for the same inputs. */
+export function renderCatalog(kinds: readonly SourcedKind[], rules: readonly CelRule[]): Map<string, string> {
+  const files = new Map<string, string>();
+  const index: SchemaEntry[] = [];
+  for (const { source, kind } of kinds) {
+    const file = schemaFileOf(kind.group, kind.version, kind.kind);
+    if (files.has(file)) throw new Error(`${kind.apiVersion} ${kind.kind} is defined twice (${file})`);
+    files.set(file, stringifyStable(kind.schema, 1));
+    index.push({ apiVersion: kind.apiVersion, kind: kind.kind, file, source: source.name });
+  }
+  index.sort((a, b) => compareStrings(a.apiVersion, b.apiVersion) || compareStrings(a.kind, b.kind));
+  files.set(INDEX_FILE, stringifyStable(index as unknown as JsonValue, 1));
+  files.set(CEL_RULES_FILE, stringifyStable(sortCelRules(rules) as unknown as JsonValue, 1));
+  return new Map([...files].sort(([a], [b]) => compareStrings(a, b)));
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  buildSchemaCatalog().then(
+    (summary) => {
+      console.error(
+        `wrote ${summary.kinds} schemas, ${summary.rules} CEL rules (${summary.files} files, ${(summary.bytes / 1024 / 1024).toFixed(1)} MiB)`,
+      );
+    },
+    (error: unknown) => {
+      console.error(`schemas:update failed, the catalog was left unchanged: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}

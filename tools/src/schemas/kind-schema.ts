@@ -1,0 +1,47 @@
+import { DEFINITIONS_REF_PREFIX } from "./convert-node.js";
+import { collectDefinitions, OBJECT_META, type DefinitionLibrary } from "./definitions.js";
+import { isJsonObject, type JsonObject } from "./json-value.js";
+
+export interface GroupVersionKind {
+  /** "" for the core group. */
+  group: string;
+  version: string;
+  kind: string;
+}
+
+/** One generated, self-contained schema for a top-level kind. */
+export interface KindSchema extends GroupVersionKind {
+  apiVersion: string;
+  schema: JsonObject;
+}
+
+export const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
+
+export function apiVersionOf(group: string, version: string): string {
+  return group === "" ? version : `${group}/${version}`;
+}
+
+/**
+ * Turns the converted root schema of a kind into a self-contained document: apiVersion and kind
+ * are pinned, metadata is the (strict) Kubernetes ObjectMeta, and every reachable definition is
+ * copied into `definitions`.
+ */
+export function assembleKindSchema(
+  gvk: GroupVersionKind,
+  root: JsonObject,
+  library: DefinitionLibrary,
+  comment: string,
+): KindSchema {
+  const apiVersion = apiVersionOf(gvk.group, gvk.version);
+  const properties: JsonObject = isJsonObject(root["properties"]) ? { ...root["properties"] } : {};
+  properties["apiVersion"] = { type: "string", const: apiVersion };
+  properties["kind"] = { type: "string", const: gvk.kind };
+  properties["metadata"] = { $ref: DEFINITIONS_REF_PREFIX + OBJECT_META };
+  const sourceRequired = Array.isArray(root["required"]) ? root["required"] : [];
+  const required = [...new Set(["apiVersion", "kind", "metadata", ...sourceRequired])];
+  const body: JsonObject = { ...root, type: "object", properties, required };
+  const schema: JsonObject = { $schema: DRAFT_07, $comment: comment, ...body };
+  const definitions = collectDefinitions(body, library);
+  if (Object.keys(definitions).length > 0) schema["definitions"] = definitions;
+  return { ...gvk, apiVersion, schema };
+}

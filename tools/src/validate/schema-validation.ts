@@ -1,0 +1,128 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import type { Finding } from "../model/finding.js";
+import { refOf, type Resource } from "../model/resource.js";
+import { loadSchemaIndex, readSchema, type SchemaEntry } from "../schemas/schema-catalog.js";
+
+export const SCHEMA_RULE = "schema";
+
+/** Validates objects against the JSON schema of their apiVersion/kind, compiling each schema once. */
+export class SchemaValidator {
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+  private readonly compiled = new Map<SchemaEntry, ValidateFunction>();
+
+  constructor() {
+    addFormats.default(this.ajv);
+  }
+
+  validate(resource: Resource, skipKinds: ReadonlySet<string> = new Set()): Finding[] {
+    if (skipKinds.has(resource.kind) || skipKinds.has(`${resource.apiVersion}/${resource.kind}`)) return [];
+    const entry = loadSchemaIndex().find(resource.apiVersion, resource.kind);
+    if (entry === undefined) {
+      return [
+        this.finding(
+          resource,
+          `no schema for ${resource.apiVersion} ${resource.kind}: it cannot be checked. Check the apiVersion ` +
+            `(for example networking.istio.io/v1), or skip the kind with --skip-kind ${resource.kind}`,
+          "/apiVersion",
+        ),
+      ];
+    }
+    const validateFn = this.compile(entry);
+    if (validateFn(resource.object)) return [];
+    return describeErrors(validateFn.errors ?? []).map(({ pointer, message }) => this.finding(resource, message, pointer));
+  }
+
+  private compile(entry: SchemaEntry): ValidateFunction {
+    let fn = this.compiled.get(entry);
+    if (fn === undefined) {
+      fn = this.ajv.compile(readSchema(entry));
+      this.compiled.set(entry, fn);
+    }
+    return fn;
+  }
+
+  private finding(resource: Resource, message: string, pointer: string): Finding {
+    return {
+      ruleId: SCHEMA_RULE,
+      severity: "error",
+      message,
+      resource: refOf(resource),
+      location: resource.origin.locate(pointer),
+    };
+  }
+}
+
+interface Problem {
+  pointer: string;
+  message: string;
+}
+
+/** Turns ajv's errors into one message per field, in the words of a Kubernetes user. */
+export function describeErrors(errors: readonly ErrorObject[]): Problem[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    const list = byPath.get(error.instancePath) ?? [];
+    list.push(error);
+    byPath.set(error.instancePath, list);
+  }
+  const problems: Problem[] = [];
+  for (const [pointer, list] of byPath) {
+    const specific = list.filter((e) => !["anyOf", "oneOf", "if", "not"].includes(e.keyword));
+    const relevant = specific.length > 0 ? specific : list;
+    const types = relevant.filter((e) => e.keyword === "type").map((e) => String(e.params["type"]));
+    if (types.length > 0) {
+      problems.push({ pointer, message: `${fieldName(pointer)}: ${shown(relevant[0]?.data)} must be ${[...new Set(types)].join(" or ")}` });
+    }
+    for (const error of relevant) {
+      if (error.keyword === "type") continue;
+      problems.push(describeOne(pointer, error));
+    }
+  }
+  return dedupe(problems);
+}
+
+function describeOne(pointer: string, error: ErrorObject): Problem {
+  const field = fieldName(pointer);
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const extra = String(error.params["additionalProperty"]);
+      const child = `${pointer}/${extra.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+      return { pointer: child, message: `${fieldName(child)}: unknown field "${extra}"; remove it or correct its spelling (the API server rejects unknown fields)` };
+    }
+    case "required":
+      return { pointer, message: `${field}: missing required field "${String(error.params["missingProperty"])}"` };
+    case "enum":
+      return { pointer, message: `${field}: ${shown(error.data)} is not one of ${(error.params["allowedValues"] as unknown[]).map(shown).join(", ")}` };
+    case "const":
+      return { pointer, message: `${field}: must be ${shown(error.params["allowedValue"])}` };
+    default:
+      return { pointer, message: `${field}: ${error.message ?? "is invalid"}` };
+  }
+}
+
+/** `/spec/http/0/retries` → `spec.http[0].retries`, the way kubectl names fields. */
+export function fieldName(pointer: string): string {
+  if (pointer === "") return "(object)";
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .reduce((name, segment) => (/^\d+$/.test(segment) ? `${name}[${segment}]` : name === "" ? segment : `${name}.${segment}`), "");
+}
+
+function shown(value: unknown): string {
+  if (typeof value === "string") return `'${value}'`;
+  if (value === null || typeof value !== "object") return String(value);
+  return Array.isArray(value) ? "a list" : "an object";
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.pointer}\0${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,114 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/run-cli.js";
+
+const ADR_FIXTURE = "tools/test/fixtures/adr-009/istio-config.yaml";
+let scratch: string;
+let cacheEnv: Record<string, string>;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), "mesh-policy-e2e-"));
+  cacheEnv = { MESH_POLICY_CACHE_DIR: path.join(scratch, "cache") };
+});
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe("mesh-policy check on this repository", () => {
+  it("renders, validates and lints every environment cleanly", async () => {
+    const run = await runCli(["check"], { env: cacheEnv });
+    expect(run.stderr).toMatch(/rendered dev: \d+ resources \(kustomize v5\.8\.1/);
+    expect(run.stdout).toMatch(/^3 environments, \d+ resources: 0 errors, 0 warnings, 0 infos, 0 suppressed\n$/);
+    expect(run.exitCode).toBe(0);
+  });
+
+  it("reports JSON in the versioned shape", async () => {
+    const run = await runCli(["check", "prod", "--format", "json"], { env: cacheEnv });
+    const report = JSON.parse(run.stdout) as { version: number; findings: unknown[]; summary: Record<string, number> };
+    expect(report.version).toBe(1);
+    expect(report.findings).toEqual([]);
+    expect(report.summary).toMatchObject({ environments: 1, errors: 0, warnings: 0, infos: 0, suppressed: 0 });
+    expect(report.summary["resources"]).toBeGreaterThan(20);
+    expect(run.exitCode).toBe(0);
+  });
+});
+
+describe("mesh-policy on the decision record's config", () => {
+  it("finds the three mistakes, each with its file and line, and exits 1", async () => {
+    const run = await runCli(["lint", ADR_FIXTURE, "--format", "json"]);
+    const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; location: { file: string; line: number } }> };
+    expect(report.findings.map((f) => [f.ruleId, f.location.file, f.location.line])).toEqual([
+      ["virtual-service-catch-all", ADR_FIXTURE, 13],
+      ["retries-exceed-timeout", ADR_FIXTURE, 22],
+      ["allow-policy-without-selector", ADR_FIXTURE, 61],
+    ]);
+    expect(run.exitCode).toBe(1);
+  });
+
+  it("prints one line per finding and a summary line in text", async () => {
+    const run = await runCli(["lint", ADR_FIXTURE]);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("files:");
+    expect(lines[3]).toMatch(
+      /^ {2}tools\/test\/fixtures\/adr-009\/istio-config\.yaml:61: error \[allow-policy-without-selector\] \(AuthorizationPolicy allow-backend-to-agents\.vapora\) ALLOW policy without a selector/,
+    );
+    expect(lines.at(-1)).toBe("4 resources: 3 errors, 0 warnings, 0 infos, 0 suppressed");
+  });
+
+  it("exits 0 with --fail-on never, and the schema check alone passes", async () => {
+    expect((await runCli(["lint", ADR_FIXTURE, "--fail-on", "never"])).exitCode).toBe(0);
+    expect((await runCli(["validate", ADR_FIXTURE])).exitCode).toBe(0);
+  });
+});
+
+describe("bad input", () => {
+  it("invalid YAML: exit 2, with the file and line", async () => {
+    const file = path.join(scratch, "broken.yaml");
+    await writeFile(file, "apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n");
+    const run = await runCli(["validate", file]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toContain(`${file}:4: error [yaml-syntax] invalid YAML:`);
+    expect(run.stderr).not.toMatch(/\bat \w+ \(/);
+  });
+
+  it("a schema violation names the field and what is wrong", async () => {
+    const file = path.join(scratch, "typo.yaml");
+    await writeFile(file, "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: x\nspec:\n  host: x\n  trafficPolicy:\n    conectionPool: {}\n");
+    const run = await runCli(["validate", file]);
+    expect(run.stdout).toContain(`${file}:8: error [schema] (DestinationRule x) spec.trafficPolicy.conectionPool: unknown field "conectionPool"`);
+    expect(run.exitCode).toBe(1);
+  });
+
+  it("an unknown environment: exit 2, naming the known ones", async () => {
+    const run = await runCli(["check", "qa"]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe('mesh-policy: unknown environment "qa"; known environments: dev, prod, staging\n');
+  });
+
+  it("a missing path, an unknown command and an unknown option: exit 2", async () => {
+    expect(await runCli(["lint", "nowhere.yaml"])).toMatchObject({ exitCode: 2, stderr: "mesh-policy: nowhere.yaml: no such file or folder; pass YAML files or folders that contain them\n" });
+    expect((await runCli(["frobnicate"])).exitCode).toBe(2);
+    expect((await runCli(["check", "--colour"])).stderr).toMatch(/^mesh-policy: Unknown option '--colour'.*see mesh-policy --help\n$/);
+  });
+
+  it("no kustomize: exit 2 and how to install it", async () => {
+    const run = await runCli(["render", "dev", "--no-cache"], { env: { MESH_POLICY_KUSTOMIZE: path.join(scratch, "no-such-kustomize") } });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/does not run .*run `bash tools\/install-tools\.sh`/);
+  });
+});
+
+describe("mesh-policy render", () => {
+  it("writes kustomize's output whole to --output", async () => {
+    const output = path.join(scratch, "prod.yaml");
+    const run = await runCli(["render", "prod", "--output", output], { env: cacheEnv });
+    expect(run.exitCode).toBe(0);
+    const { readFile } = await import("node:fs/promises");
+    const text = await readFile(output, "utf8");
+    expect(text).toContain("kind: PeerAuthentication");
+    expect(text).toContain("config.kubernetes.io/origin");
+  });
+});

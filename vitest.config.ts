@@ -1,0 +1,16 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+// Tests render with the pinned kustomize that tools/install-tools.sh puts in .tools/bin.
+const pinnedKustomize = path.resolve(".tools/bin/kustomize");
+
+export default defineConfig({
+  test: {
+    include: ["tools/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "tools/dist/**"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: existsSync(pinnedKustomize) ? { MESH_POLICY_KUSTOMIZE: pinnedKustomize } : {},
+  },
+});
