@@ -47,7 +47,14 @@ export class MeshIndex {
   readonly workloads: Workload[] = [];
   readonly namespaces = new Set<string>();
 
-  constructor(readonly resources: readonly Resource[]) {
+  /**
+   * @param environment the environment being linted (rules such as "no PERMISSIVE in prod" read
+   *   it); undefined for files given on the command line.
+   */
+  constructor(
+    readonly resources: readonly Resource[],
+    readonly environment?: string,
+  ) {
     for (const resource of resources) {
       const list = this.byKind.get(resource.kind) ?? [];
       list.push(resource);

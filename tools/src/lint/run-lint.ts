@@ -11,8 +11,12 @@ export interface LintResult {
 }
 
 /** Runs the rules over one set of resources (an environment, or the files given), indexed once. */
-export function lintResources(resources: readonly Resource[], rules: readonly LintRule[] = LINT_RULES): LintResult {
-  const index = new MeshIndex(resources);
+export function lintResources(
+  resources: readonly Resource[],
+  options: { rules?: readonly LintRule[]; environment?: string } = {},
+): LintResult {
+  const index = new MeshIndex(resources, options.environment);
+  const rules = options.rules ?? LINT_RULES;
   const suppressions = readSuppressions(resources);
   const findings: Finding[] = [...suppressions.problems];
   let suppressed = 0;

@@ -34,7 +34,7 @@ export function runChecks(targets: readonly CheckTarget[], stages: CheckStages):
       for (const resource of target.resources) perTarget.push(...validator.validate(resource, stages.skipKinds));
     }
     if (stages.lint) {
-      const linted = lintResources(target.resources);
+      const linted = lintResources(target.resources, target.environment === undefined ? {} : { environment: target.environment });
       perTarget.push(...linted.findings);
       suppressed += linted.suppressed;
     }

@@ -1,5 +1,6 @@
 import { DEFINITIONS_REF_PREFIX } from "./convert-node.js";
 import { collectDefinitions, OBJECT_META, type DefinitionLibrary } from "./definitions.js";
+import { hoistRepeatedSubschemas } from "./hoist-repeated.js";
 import { isJsonObject, type JsonObject } from "./json-value.js";
 
 export interface GroupVersionKind {
@@ -39,9 +40,9 @@ export function assembleKindSchema(
   properties["metadata"] = { $ref: DEFINITIONS_REF_PREFIX + OBJECT_META };
   const sourceRequired = Array.isArray(root["required"]) ? root["required"] : [];
   const required = [...new Set(["apiVersion", "kind", "metadata", ...sourceRequired])];
-  const body: JsonObject = { ...root, type: "object", properties, required };
-  const schema: JsonObject = { $schema: DRAFT_07, $comment: comment, ...body };
-  const definitions = collectDefinitions(body, library);
+  const hoisted = hoistRepeatedSubschemas({ ...root, type: "object", properties, required });
+  const schema: JsonObject = { $schema: DRAFT_07, $comment: comment, ...hoisted.body };
+  const definitions = collectDefinitions(hoisted.body, new Map([...library, ...Object.entries(hoisted.definitions)]) as DefinitionLibrary);
   if (Object.keys(definitions).length > 0) schema["definitions"] = definitions;
   return { ...gvk, apiVersion, schema };
 }
