@@ -31,6 +31,11 @@ export interface RenderedEnvironment {
 export interface RenderOptions {
   /** Where renders are cached by input hash; `false` turns the cache off. */
   cacheDir?: string | false;
+  /**
+   * The checkout whose .tools/bin holds the pinned kustomize, when `repoRoot` is another tree
+   * (a revision extracted to a temporary folder). Defaults to `repoRoot`.
+   */
+  toolsRoot?: string;
 }
 
 export function defaultCacheDir(repoRoot: string): string {
@@ -54,7 +59,7 @@ export async function renderKustomization(
   options: RenderOptions = {},
 ): Promise<RenderedEnvironment> {
   const inputs = await collectKustomizeInputs(buildDir);
-  const kustomize = await findKustomize(repoRoot);
+  const kustomize = await findKustomize(options.toolsRoot ?? repoRoot);
   const key = await inputHash(repoRoot, inputs.files, [kustomize.command, kustomize.version, ...KUSTOMIZE_BUILD_OPTIONS]);
   const cacheDir = options.cacheDir ?? defaultCacheDir(repoRoot);
   const cacheFile = cacheDir === false ? undefined : path.join(cacheDir, `${key}.yaml`);
