@@ -1,6 +1,5 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { LINT_RULES } from "../lint/registry.js";
 import { UserError } from "../model/errors.js";
 import { runChecks, type CheckStages, type RunResult } from "../pipeline/run-checks.js";
 import { selectTargets, type CheckTarget } from "../pipeline/targets.js";
@@ -8,10 +7,14 @@ import { resolveEnvironments } from "../render/environments.js";
 import { renderEnvironment } from "../render/render-environment.js";
 import { formatJson } from "../report/format-json.js";
 import { formatText } from "../report/format-text.js";
+import { formatGithub } from "../report/format-github.js";
+import { formatMarkdown } from "../report/format-markdown.js";
+import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
+import { formatSarif } from "../report/format-sarif.js";
 import { exitCodeFor, EXIT } from "./exit-codes.js";
-import type { CommonOptions } from "./options.js";
+import type { CommonOptions, Format } from "./options.js";
 import { writeReport } from "./write-report.js";
-import { packageConfig } from "../util/package-config.js";
+import { packageConfig, packageVersion } from "../util/package-config.js";
 
 export interface CommandContext {
   repoRoot: string;
@@ -52,16 +55,14 @@ export async function runRenderCommand(context: CommandContext): Promise<number>
 }
 
 export async function runRulesCommand(context: CommandContext): Promise<number> {
-  const rules = [...LINT_RULES].sort((a, b) => a.id.localeCompare(b.id));
-  const text =
-    context.options.format === "json"
-      ? `${JSON.stringify(
-          rules.map((r) => ({ id: r.id, ...(r.code === undefined ? {} : { code: r.code }), severity: r.severity, summary: r.summary, appliesTo: r.appliesTo })),
-          null,
-          2,
-        )}\n`
-      : rules.map((r) => `${r.id.padEnd(34)} ${(r.code ?? "").padEnd(8)} ${r.severity.padEnd(8)} ${r.summary}`).join("\n") + "\n";
-  await writeReport(text, context.options.output, context.cwd);
+  const formatters: Partial<Record<Format, () => string>> = {
+    text: formatRulesText,
+    json: formatRulesJson,
+    markdown: formatRulesMarkdown,
+  };
+  const format = formatters[context.options.format];
+  if (format === undefined) throw new UserError("rules --format takes text, json or markdown");
+  await writeReport(format(), context.options.output, context.cwd);
   return EXIT.clean;
 }
 
@@ -83,7 +84,7 @@ function selection(context: CommandContext) {
 
 async function report(context: CommandContext, targets: CheckTarget[], stages: Omit<CheckStages, "skipKinds">): Promise<number> {
   const result: RunResult = runChecks(targets, { ...stages, skipKinds: new Set(context.options.skipKinds) });
-  const text = context.options.format === "json" ? formatJson(result) : formatText(result);
+  const text = formatResult(result, context.options.format);
   await writeReport(text, context.options.output, context.cwd);
   return exitCodeFor(result.findings, context.options.failOn);
 }
@@ -99,6 +100,21 @@ function warnOnVersionDrift(version: string): void {
     `warning: kustomize ${version} is not ${pinned}, the version Argo CD ${packageConfig().argocdVersion} bundles; ` +
       `run \`bash tools/install-tools.sh\` so that what is checked is what Argo CD applies\n`,
   );
+}
+
+function formatResult(result: RunResult, format: Format): string {
+  switch (format) {
+    case "json":
+      return formatJson(result);
+    case "sarif":
+      return formatSarif(result, packageVersion());
+    case "markdown":
+      return formatMarkdown(result);
+    case "github":
+      return formatGithub(result);
+    case "text":
+      return formatText(result);
+  }
 }
 
 async function hasFolder(root: string, name: string): Promise<boolean> {

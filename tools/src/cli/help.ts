@@ -5,10 +5,13 @@ Usage:
   mesh-policy render   ENV [--output FILE]       print what kustomize (and so Argo CD) renders for ENV
   mesh-policy validate [PATH...] [--env ENV]...  schema-check files, folders or environments
   mesh-policy lint     [PATH...] [--env ENV]...  Istio semantic rules on files, folders or environments
-  mesh-policy rules    [--format text|json]      list the lint rules
+  mesh-policy rules    [--format text|json|markdown]
+                                                 list the checks (markdown: docs/rules.md)
 
 Options:
-  --format text|json         report format (default text)
+  --format text|json|sarif|markdown|github
+                             report format (default text): sarif for code scanning, markdown for a
+                             pull-request comment, github for workflow annotations
   --output FILE              write the report to FILE (whole or not at all) instead of stdout
   --fail-on error|warning|info|never
                              lowest severity that makes the exit code 1 (default error)

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { UserError } from "../model/errors.js";
 import { FAIL_ON, type FailOn } from "./exit-codes.js";
 
-export const FORMATS = ["text", "json"] as const;
+export const FORMATS = ["text", "json", "sarif", "markdown", "github"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface CommonOptions {

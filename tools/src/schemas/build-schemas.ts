@@ -32,15 +32,20 @@ interface SourcedKind {
   kind: KindSchema;
 }
 
+interface Conversion {
+  kinds: SourcedKind[];
+  rules: CelRule[];
+  /** Converted definitions of the Kubernetes spec that holds ObjectMeta. */
+  metaLibrary?: DefinitionLibrary;
+}
+
 /** Fetches the pinned sources, converts them and replaces the generated part of the catalog. */
 export async function buildSchemaCatalog(
   catalogDir: string = schemaCatalogDir(),
   log: (message: string) => void = (message) => console.error(message),
 ): Promise<BuildSummary> {
   const sources = await readSources(join(catalogDir, SOURCES_FILE));
-  const kinds: SourcedKind[] = [];
-  const rules: CelRule[] = [];
-  let metaLibrary: DefinitionLibrary | undefined;
+  const converted: Conversion = { kinds: [], rules: [] };
 
   // OpenAPI sources first: CRD conversion needs ObjectMeta from the Kubernetes spec.
   const ordered = [...sources.filter((s) => s.format === "openapi-v3"), ...sources.filter((s) => s.format === "crd-yaml")];
@@ -49,26 +54,38 @@ export async function buildSchemaCatalog(
     const zip = await downloadGoModule(source.module, source.version);
     for (const file of source.files) {
       const text = await readModuleFile(zip, source.module, source.version, file);
-      const comment = `Generated from ${source.module}@${source.version} ${file} by tools/src/schemas/build-schemas.ts; do not edit.`;
-      if (source.format === "openapi-v3") {
-        const converted = convertOpenApiDocument(JSON.parse(text), file, comment);
-        if (metaLibrary === undefined && converted.library.has(OBJECT_META)) metaLibrary = converted.library;
-        kinds.push(...converted.kinds.map((kind) => ({ source, kind })));
-      } else {
-        if (metaLibrary === undefined) throw new Error(`${source.name}: CRDs need an openapi-v3 source that defines ${OBJECT_META}`);
-        for (const crd of parseCrdDocuments(text, file)) {
-          const converted = convertCrd(crd, metaLibrary, comment);
-          kinds.push(...converted.kinds.map((kind) => ({ source, kind })));
-          rules.push(...converted.rules);
-        }
+      try {
+        convertSourceFile(source, file, text, converted);
+      } catch (error) {
+        throw new Error(`${source.module}@${source.version} ${file}: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
       }
     }
   }
 
+  const { kinds, rules } = converted;
   const files = renderCatalog(kinds, rules);
   await replaceCatalogEntries(catalogDir, GENERATED_ENTRIES, files);
   const bytes = [...files.values()].reduce((sum, content) => sum + Buffer.byteLength(content), 0);
   return { kinds: kinds.length, rules: rules.length, files: files.size, bytes };
+}
+
+function convertSourceFile(source: SchemaSource, file: string, text: string, into: Conversion): void {
+  const comment = `Generated from ${source.module}@${source.version} ${file} by tools/src/schemas/build-schemas.ts; do not edit.`;
+  if (source.format === "openapi-v3") {
+    const { kinds, library } = convertOpenApiDocument(JSON.parse(text), file, comment);
+    if (into.metaLibrary === undefined && library.has(OBJECT_META)) into.metaLibrary = library;
+    into.kinds.push(...kinds.map((kind) => ({ source, kind })));
+    return;
+  }
+  const metaLibrary = into.metaLibrary;
+  if (metaLibrary === undefined) throw new Error(`CRDs need an openapi-v3 source that defines ${OBJECT_META}`);
+  for (const crd of parseCrdDocuments(text, file)) {
+    const { kinds, rules } = convertCrd(crd, metaLibrary, comment);
+    into.kinds.push(...kinds.map((kind) => ({ source, kind })));
+    into.rules.push(...rules);
+  }
 }
 
 /** The generated files (relative path -> content), deterministic for the same inputs. */

@@ -45,11 +45,15 @@ export function convertCrd(crd: JsonObject, metaLibrary: DefinitionLibrary, comm
     const apiVersion = apiVersionOf(group, name);
     const schema = isJsonObject(version["schema"]) ? version["schema"]["openAPIV3Schema"] : undefined;
     if (!isJsonObject(schema)) throw new Error(`CRD ${apiVersion} ${kind}: no schema.openAPIV3Schema`);
-    const root = convertNode(schema, "", {
-      flavor: "crd",
-      onRule: (path, rule) => result.rules.push(toCelRule(apiVersion, kind, path, rule)),
-    });
-    result.kinds.push(assembleKindSchema({ group, version: name, kind }, root, metaLibrary, comment));
+    try {
+      const root = convertNode(schema, "", {
+        flavor: "crd",
+        onRule: (path, rule) => result.rules.push(toCelRule(apiVersion, kind, path, rule)),
+      });
+      result.kinds.push(assembleKindSchema({ group, version: name, kind }, root, metaLibrary, comment));
+    } catch (error) {
+      throw new Error(`${apiVersion} ${kind}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
   }
   return result;
 }

@@ -61,7 +61,7 @@ const COPIED_KEYS = new Set([
   "minProperties",
 ]);
 
-const STRING_KEYWORDS = new Set(["maxLength", "minLength", "pattern", "format", "enum"]);
+const STRING_KEYWORDS = new Set(["maxLength", "minLength", "pattern", "format"]);
 const NUMBER_KEYWORDS = new Set(["maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "multipleOf"]);
 
 interface NodeFlags {

@@ -26,7 +26,11 @@ function schemasOf(document: unknown): JsonObject {
 export function convertOpenApiDefinitions(document: unknown): DefinitionLibrary {
   const library = new Map<string, JsonObject>();
   for (const [name, schema] of Object.entries(schemasOf(document))) {
-    library.set(name, convertNode(schema, "", { flavor: "openapi", sourceRefPrefix: SOURCE_REF_PREFIX }));
+    try {
+      library.set(name, convertNode(schema, "", { flavor: "openapi", sourceRefPrefix: SOURCE_REF_PREFIX }));
+    } catch (error) {
+      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
   }
   return library;
 }

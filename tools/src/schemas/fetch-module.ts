@@ -25,9 +25,8 @@ export async function downloadGoModule(module: string, version: string): Promise
     const info = parseDownloadJson(result.stdout);
     // Some modules report an "Error" about their go directive although the zip was downloaded.
     if (info?.Zip) return info.Zip;
-    throw new Error(
-      `go mod download ${module}@${version} failed: ${info?.Error ?? (result.stderr || `exit code ${result.exitCode}`)}`,
-    );
+    const reason = info?.Error ?? (result.stderr || result.shortMessage);
+    throw new Error(`go mod download ${module}@${version} failed (is Go installed?): ${reason}`);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -47,7 +46,8 @@ export async function readModuleFile(zip: string, module: string, version: strin
   const entry = `${module}@${version}/${file}`;
   const result = await execa("unzip", ["-p", zip, entry], { reject: false, stripFinalNewline: false, maxBuffer: 256 * 1024 * 1024 });
   if (result.exitCode !== 0) {
-    throw new Error(`cannot read ${entry} from ${zip}: ${result.stderr || `unzip exit code ${result.exitCode}`}`);
+    const reason = result.stderr || result.shortMessage;
+    throw new Error(`cannot read ${entry} from ${zip} (is unzip installed?): ${reason}`);
   }
   return result.stdout;
 }

@@ -12,7 +12,7 @@ const MIN_HOISTED_LENGTH = 1000;
  * spec in every generator); sharing cuts the file size and ajv's compile time by an order of
  * magnitude without changing what validates.
  */
-export function hoistRepeatedSubschemas(body: JsonObject): { body: JsonObject; definitions: JsonObject } {
+export function hoistRepeatedSubschemas(body: JsonObject): { body: JsonObject; definitions: Map<string, JsonObject> } {
   const occurrences = new Map<string, { count: number; label: string }>();
   forEachSubschema(body, "root", (schema, label) => {
     if (!isHoistable(schema)) return;
@@ -27,11 +27,11 @@ export function hoistRepeatedSubschemas(body: JsonObject): { body: JsonObject; d
   for (const [key, { count, label }] of occurrences) {
     if (count > 1) names.set(key, `${label}.${createHash("sha256").update(key).digest("hex").slice(0, 8)}`);
   }
-  const definitions: JsonObject = {};
+  const definitions = new Map<string, JsonObject>();
   const replace = (schema: JsonObject): JsonObject => {
     const name = isHoistable(schema) ? names.get(canonical(schema)) : undefined;
     if (name === undefined) return mapSubschemas(schema, replace);
-    definitions[name] ??= mapSubschemas(schema, replace);
+    if (!definitions.has(name)) definitions.set(name, mapSubschemas(schema, replace));
     return { $ref: DEFINITIONS_REF_PREFIX + name };
   };
   return { body: mapSubschemas(body, replace), definitions };

@@ -42,7 +42,7 @@ export function assembleKindSchema(
   const required = [...new Set(["apiVersion", "kind", "metadata", ...sourceRequired])];
   const hoisted = hoistRepeatedSubschemas({ ...root, type: "object", properties, required });
   const schema: JsonObject = { $schema: DRAFT_07, $comment: comment, ...hoisted.body };
-  const definitions = collectDefinitions(hoisted.body, new Map([...library, ...Object.entries(hoisted.definitions)]) as DefinitionLibrary);
+  const definitions = collectDefinitions(hoisted.body, new Map([...library, ...hoisted.definitions]));
   if (Object.keys(definitions).length > 0) schema["definitions"] = definitions;
   return { ...gvk, apiVersion, schema };
 }

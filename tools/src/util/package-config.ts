@@ -6,10 +6,24 @@ interface PackageConfig {
   argocdVersion: string;
 }
 
-let config: PackageConfig | undefined;
+interface PackageJson {
+  version: string;
+  config: PackageConfig;
+}
 
-/** The pinned tool versions of package.json "config" (this module is two folders below tools/). */
+let packageJson: PackageJson | undefined;
+
+function readPackageJson(): PackageJson {
+  // This module is two folders below tools/, in src/ and in dist/ alike.
+  packageJson ??= JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as PackageJson;
+  return packageJson;
+}
+
+/** The pinned tool versions of package.json "config". */
 export function packageConfig(): PackageConfig {
-  config ??= (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { config: PackageConfig }).config;
-  return config;
+  return readPackageJson().config;
+}
+
+export function packageVersion(): string {
+  return readPackageJson().version;
 }

@@ -1,0 +1,37 @@
+import { LINT_RULES } from "../lint/registry.js";
+import { SUPPRESSION_RULE } from "../lint/suppressions.js";
+import { INPUT_FILE_RULE } from "../load/load-paths.js";
+import { RESOURCE_SHAPE_RULE, YAML_SYNTAX_RULE } from "../load/resources-from-yaml.js";
+import type { Severity } from "../model/finding.js";
+import { SCHEMA_RULE } from "../validate/schema-validation.js";
+
+/** What every reporter needs to know about a check, whether a lint rule or a built-in stage. */
+export interface CheckDescriptor {
+  id: string;
+  code?: string;
+  severity: Severity;
+  summary: string;
+  /** Repository-relative path of the check's documentation. */
+  docs: string;
+}
+
+const BUILT_IN: readonly CheckDescriptor[] = [
+  { id: INPUT_FILE_RULE, severity: "error", summary: "Every file given can be read", docs: "README.md" },
+  { id: YAML_SYNTAX_RULE, severity: "error", summary: "Every file is valid YAML (no duplicate keys)", docs: "README.md" },
+  { id: RESOURCE_SHAPE_RULE, severity: "error", summary: "Every document is an object with apiVersion, kind and metadata.name", docs: "README.md" },
+  { id: SCHEMA_RULE, severity: "error", summary: "Every object matches the JSON schema of its apiVersion and kind, unknown fields rejected", docs: "tools/schemas/README.md" },
+  { id: SUPPRESSION_RULE, severity: "error", summary: "Every suppression annotation gives a reason", docs: "README.md" },
+];
+
+/** Built-in checks first, then the lint rules, each sorted by id. */
+export function allChecks(): CheckDescriptor[] {
+  const rules = LINT_RULES.map((rule) => ({
+    id: rule.id,
+    ...(rule.code === undefined ? {} : { code: rule.code }),
+    severity: rule.severity,
+    summary: rule.summary,
+    docs: `tools/src/lint/rules/${rule.id}/README.md`,
+  }));
+  const byId = (a: CheckDescriptor, b: CheckDescriptor) => a.id.localeCompare(b.id);
+  return [...[...BUILT_IN].sort(byId), ...rules.sort(byId)];
+}

@@ -1,0 +1,33 @@
+import type { Finding, Severity } from "../model/finding.js";
+import type { RunResult } from "../pipeline/run-checks.js";
+import { summaryLine } from "./format-text.js";
+import { openableFile } from "./source-file.js";
+
+const COMMAND: Record<Severity, string> = { error: "error", warning: "warning", info: "notice" };
+
+/** GitHub Actions workflow commands: each finding becomes an annotation on its file and line. */
+export function formatGithub(result: RunResult): string {
+  const lines = result.findings.map(annotationOf);
+  lines.push(summaryLine(result.summary));
+  return `${lines.join("\n")}\n`;
+}
+
+function annotationOf(finding: Finding): string {
+  const properties: string[] = [];
+  if (finding.location !== undefined) {
+    const where = openableFile(finding.location);
+    properties.push(`file=${escapeProperty(where.file)}`, `line=${where.line}`);
+  }
+  const rule = finding.code === undefined ? finding.ruleId : `${finding.code} ${finding.ruleId}`;
+  const scope = finding.environment === undefined ? "" : ` (${finding.environment})`;
+  properties.push(`title=${escapeProperty(`${rule}${scope}`)}`);
+  return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData(finding.message)}`;
+}
+
+function escapeData(text: string): string {
+  return text.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
+}
