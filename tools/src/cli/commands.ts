@@ -7,6 +7,7 @@ import { resolveEnvironments } from "../render/environments.js";
 import { renderEnvironment } from "../render/render-environment.js";
 import { formatJson } from "../report/format-json.js";
 import { formatText } from "../report/format-text.js";
+import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
 import { formatGithub } from "../report/format-github.js";
 import { formatMarkdown } from "../report/format-markdown.js";
 import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
@@ -42,6 +43,16 @@ export async function runValidateCommand(context: CommandContext): Promise<numbe
 export async function runLintCommand(context: CommandContext): Promise<number> {
   const targets = await selectTargets({ ...selection(context), paths: context.options.positionals });
   return report(context, targets, { validate: false, lint: true });
+}
+
+export async function runSchemasCommand(context: CommandContext): Promise<number> {
+  const [action, dir, ...extra] = context.options.positionals;
+  if (action !== "export" || !context.options.kubeconform || dir === undefined || extra.length > 0) {
+    throw new UserError("usage: mesh-policy schemas export --kubeconform DIR");
+  }
+  const { files, schemaLocation } = await exportKubeconformSchemas(path.resolve(context.cwd, dir));
+  process.stderr.write(`wrote ${files} schemas; use: kubeconform -strict -schema-location '${schemaLocation}' FILE...\n`);
+  return EXIT.clean;
 }
 
 export async function runRenderCommand(context: CommandContext): Promise<number> {
@@ -83,7 +94,11 @@ function selection(context: CommandContext) {
 }
 
 async function report(context: CommandContext, targets: CheckTarget[], stages: Omit<CheckStages, "skipKinds">): Promise<number> {
-  const result: RunResult = runChecks(targets, { ...stages, skipKinds: new Set(context.options.skipKinds) });
+  const result: RunResult = await runChecks(targets, {
+    ...stages,
+    skipKinds: new Set(context.options.skipKinds),
+    ...(stages.validate && context.options.kubeconform ? { kubeconform: { repoRoot: context.repoRoot } } : {}),
+  });
   const text = formatResult(result, context.options.format);
   await writeReport(text, context.options.output, context.cwd);
   return exitCodeFor(result.findings, context.options.failOn);

@@ -3,8 +3,11 @@ export const HELP = `mesh-policy: render, validate and lint the mesh policy of e
 Usage:
   mesh-policy check    [ENV...]                  render + validate + lint every (or the named) environment
   mesh-policy render   ENV [--output FILE]       print what kustomize (and so Argo CD) renders for ENV
-  mesh-policy validate [PATH...] [--env ENV]...  schema-check files, folders or environments
+  mesh-policy validate [PATH...] [--env ENV]... [--kubeconform]
+                                                 schema-check files, folders or environments (and
+                                                 run the real kubeconform on the same objects)
   mesh-policy lint     [PATH...] [--env ENV]...  Istio semantic rules on files, folders or environments
+  mesh-policy schemas export --kubeconform DIR   our schemas in kubeconform's layout, for offline use
   mesh-policy rules    [--format text|json|markdown]
                                                  list the checks (markdown: docs/rules.md)
 
@@ -21,6 +24,7 @@ Options:
 
 Environment:
   MESH_POLICY_KUSTOMIZE      the kustomize binary (default: kustomize on PATH, then kubectl kustomize)
+  MESH_POLICY_KUBECONFORM    the kubeconform binary (default: .tools/bin/kubeconform, then PATH)
   MESH_POLICY_CACHE_DIR      where renders are cached (default .cache/mesh-policy/renders)
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error.

@@ -5,6 +5,7 @@ import {
   runLintCommand,
   runRenderCommand,
   runRulesCommand,
+  runSchemasCommand,
   runValidateCommand,
   type CommandContext,
 } from "./commands.js";
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   validate: runValidateCommand,
   lint: runLintCommand,
   rules: runRulesCommand,
+  schemas: runSchemasCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -12,6 +12,7 @@ export interface CommonOptions {
   environments: string[];
   skipKinds: string[];
   cache: boolean;
+  kubeconform: boolean;
   positionals: string[];
 }
 
@@ -30,6 +31,7 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
         env: { type: "string", multiple: true, default: [] },
         "skip-kind": { type: "string", multiple: true, default: [] },
         "no-cache": { type: "boolean", default: false },
+        kubeconform: { type: "boolean", default: false },
       },
     });
   } catch (error) {
@@ -45,6 +47,7 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
     environments: values.env,
     skipKinds: values["skip-kind"],
     cache: !values["no-cache"],
+    kubeconform: values.kubeconform,
     positionals,
   };
 }

@@ -1,5 +1,7 @@
 import { lintResources } from "../lint/run-lint.js";
 import { compareFindings, type Finding } from "../model/finding.js";
+import type { Resource } from "../model/resource.js";
+import { kubeconformFindings, runKubeconform } from "../validate/kubeconform.js";
 import { SchemaValidator } from "../validate/schema-validation.js";
 import type { CheckTarget } from "./targets.js";
 
@@ -21,17 +23,28 @@ export interface CheckStages {
   validate: boolean;
   lint: boolean;
   skipKinds?: ReadonlySet<string>;
+  /** Also run the real kubeconform binary on the same objects (the repository root finds it). */
+  kubeconform?: { repoRoot: string };
 }
 
 /** Validates and/or lints each target; findings carry their environment and come out sorted. */
-export function runChecks(targets: readonly CheckTarget[], stages: CheckStages): RunResult {
+export async function runChecks(targets: readonly CheckTarget[], stages: CheckStages): Promise<RunResult> {
   const validator = stages.validate ? new SchemaValidator() : undefined;
   const findings: Finding[] = [];
   let suppressed = 0;
   for (const target of targets) {
     const perTarget: Finding[] = [...target.loadFindings];
     if (validator !== undefined) {
-      for (const resource of target.resources) perTarget.push(...validator.validate(resource, stages.skipKinds));
+      const rejected = new Set<Resource>();
+      for (const resource of target.resources) {
+        const problems = validator.validate(resource, stages.skipKinds);
+        if (problems.length > 0) rejected.add(resource);
+        perTarget.push(...problems);
+      }
+      if (stages.kubeconform !== undefined) {
+        const verdicts = await runKubeconform(stages.kubeconform.repoRoot, target.resources, { skipKinds: [...(stages.skipKinds ?? [])] });
+        perTarget.push(...kubeconformFindings(target.resources, verdicts, rejected));
+      }
     }
     if (stages.lint) {
       const linted = lintResources(target.resources, target.environment === undefined ? {} : { environment: target.environment });

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderCatalog } from "./build-schemas.ts";
-import { type KindSchema } from "./kind-schema.ts";
-import { schemaCatalogDir } from "./schema-catalog.ts";
-import { parseSources, readSources, type SchemaSource } from "./sources.ts";
+import { renderCatalog } from "./build-schemas.js";
+import { type KindSchema } from "./kind-schema.js";
+import { schemaCatalogDir } from "./schema-catalog.js";
+import { parseSources, readSources, type SchemaSource } from "./sources.js";
 
 const source: SchemaSource = { name: "test", format: "crd-yaml", module: "example.io/m", version: "v1.0.0", files: ["a.yaml"] };
 

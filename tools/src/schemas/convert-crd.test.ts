@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { convertCrd, parseCrdDocuments } from "./convert-crd.ts";
-import { OBJECT_META } from "./definitions.ts";
-import { type JsonObject } from "./json-value.ts";
+import { convertCrd, parseCrdDocuments } from "./convert-crd.js";
+import { OBJECT_META } from "./definitions.js";
+import { type JsonObject } from "./json-value.js";
 
 const metaLibrary = new Map<string, JsonObject>([
   [OBJECT_META, { type: "object", properties: { name: { type: "string" } }, additionalProperties: false }],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { convertNode, type ConvertNodeOptions } from "./convert-node.ts";
-import { type JsonObject } from "./json-value.ts";
+import { convertNode, type ConvertNodeOptions } from "./convert-node.js";
+import { type JsonObject } from "./json-value.js";
 
 const crd: ConvertNodeOptions = { flavor: "crd" };
 const openapi: ConvertNodeOptions = { flavor: "openapi", sourceRefPrefix: "#/components/schemas/" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { convertOpenApiDocument, groupVersionOfSpecFile } from "./convert-openapi.ts";
+import { convertOpenApiDocument, groupVersionOfSpecFile } from "./convert-openapi.js";
 
 const META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 

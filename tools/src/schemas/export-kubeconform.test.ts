@@ -1,26 +1,12 @@
-import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportKubeconformSchemas, kubeconformFileOf } from "./export-kubeconform.ts";
-import { loadSchemaIndex } from "./schema-catalog.ts";
-
-function findKubeconform(): string {
-  const candidates = [...(process.env["PATH"] ?? "").split(delimiter).filter(Boolean), "/root/go/bin"].map((dir) => join(dir, "kubeconform"));
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(
-    "kubeconform not found on PATH or in /root/go/bin: install it (go install github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0)",
-  );
-}
+import { REPO_ROOT } from "../../test/helpers/run-cli.js";
+import { findKubeconform } from "../validate/kubeconform.js";
+import { exportKubeconformSchemas, kubeconformFileOf } from "./export-kubeconform.js";
+import { loadSchemaIndex } from "./schema-catalog.js";
 
 const valid = `apiVersion: v1
 kind: Service
@@ -84,11 +70,12 @@ interface KubeconformReport {
 }
 
 describe("exportKubeconformSchemas", () => {
-  const kubeconform = findKubeconform();
+  let kubeconform: string;
   let dir: string;
   let schemaLocation: string;
 
   beforeAll(async () => {
+    kubeconform = await findKubeconform(REPO_ROOT);
     dir = await mkdtemp(join(tmpdir(), "kubeconform-schemas-"));
     const exported = await exportKubeconformSchemas(join(dir, "schemas"));
     schemaLocation = exported.schemaLocation;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hoistRepeatedSubschemas } from "./hoist-repeated.ts";
-import { type JsonObject } from "./json-value.ts";
+import { hoistRepeatedSubschemas } from "./hoist-repeated.js";
+import { type JsonObject } from "./json-value.js";
 
 function bigObject(): JsonObject {
   const properties: JsonObject = {};

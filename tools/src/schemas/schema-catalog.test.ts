@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { loadSchemaIndex, readSchema, schemaCatalogDir } from "./schema-catalog.ts";
+import { loadSchemaIndex, readSchema, schemaCatalogDir } from "./schema-catalog.js";
 
 function newAjv(): Ajv {
   const ajv = new Ajv({ strict: true, allErrors: true });

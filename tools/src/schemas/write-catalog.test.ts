@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { replaceCatalogEntries } from "./write-catalog.ts";
+import { replaceCatalogEntries } from "./write-catalog.js";
 
 describe("replaceCatalogEntries", () => {
   let dir: string;

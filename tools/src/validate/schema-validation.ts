@@ -29,7 +29,7 @@ export class SchemaValidator {
       ];
     }
     const validateFn = this.compile(entry);
-    if (validateFn(resource.object)) return [];
+    if (validateFn(withoutNulls(resource.object))) return [];
     return describeErrors(validateFn.errors ?? []).map(({ pointer, message }) => this.finding(resource, message, pointer));
   }
 
@@ -51,6 +51,21 @@ export class SchemaValidator {
       location: resource.origin.locate(pointer),
     };
   }
+}
+
+/** The API server treats a field set to null as absent (kustomize writes `creationTimestamp: null`). */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.some(hasNull) ? value.map(withoutNulls) : value;
+  if (typeof value !== "object" || value === null || !hasNull(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) if (child !== null) copy[key] = withoutNulls(child);
+  return copy;
+}
+
+function hasNull(value: unknown): boolean {
+  if (value === null) return true;
+  if (typeof value !== "object") return false;
+  return Object.values(value).some(hasNull);
 }
 
 interface Problem {
