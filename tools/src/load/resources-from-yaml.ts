@@ -81,7 +81,10 @@ function collectObject(
     object: value as JsonObject,
     origin: {
       file,
-      line: lineOf(""),
+      // Lines are looked up lazily: most objects never need one.
+      get line() {
+        return basePointer === "" ? document.line : lineOf("");
+      },
       locate: (pointer) => ({ file, line: lineOf(pointer), ...(pointer === "" ? {} : { pointer }) }),
     },
   });
