@@ -8,6 +8,7 @@ import { renderEnvironment } from "../render/render-environment.js";
 import { formatJson } from "../report/format-json.js";
 import { formatText } from "../report/format-text.js";
 import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
+import { checkWorkflows } from "../workflows/check-workflows.js";
 import { formatGithub } from "../report/format-github.js";
 import { formatMarkdown } from "../report/format-markdown.js";
 import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
@@ -32,6 +33,7 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
   if (await hasFolder(context.repoRoot, ARGOCD_DIR)) {
     targets.push(...(await selectTargets({ ...selection(context), cwd: context.repoRoot, paths: [ARGOCD_DIR], environments: [] })));
   }
+  targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
   return report(context, targets, { validate: true, lint: true });
 }
 

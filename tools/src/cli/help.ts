@@ -7,6 +7,11 @@ Usage:
                                                  schema-check files, folders or environments (and
                                                  run the real kubeconform on the same objects)
   mesh-policy lint     [PATH...] [--env ENV]...  Istio semantic rules on files, folders or environments
+  mesh-policy diff     --base REF [--head REF] [ENV...]
+                                                 what each environment changes between two revisions
+                                                 (no --head: the working tree, uncommitted edits included)
+  mesh-policy diff     --env A --against-env B [--head REF]
+                                                 what B would change if it rendered what A renders
   mesh-policy schemas export --kubeconform DIR   our schemas in kubeconform's layout, for offline use
   mesh-policy rules    [--format text|json|markdown]
                                                  list the checks (markdown: docs/rules.md)

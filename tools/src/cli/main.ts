@@ -9,15 +9,18 @@ import {
   runValidateCommand,
   type CommandContext,
 } from "./commands.js";
+import type { CommandName } from "./command-names.js";
+import { runDiffCommand } from "./diff-command.js";
 import { EXIT } from "./exit-codes.js";
 import { HELP } from "./help.js";
 import { parseCommonOptions } from "./options.js";
 
-const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
+const COMMANDS: Record<CommandName, (context: CommandContext) => Promise<number>> = {
   check: runCheckCommand,
   render: runRenderCommand,
   validate: runValidateCommand,
   lint: runLintCommand,
+  diff: runDiffCommand,
   rules: runRulesCommand,
   schemas: runSchemasCommand,
 };
@@ -28,7 +31,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP);
     return command === undefined ? EXIT.usage : EXIT.clean;
   }
-  const run = COMMANDS[command];
+  const run = (COMMANDS as Partial<Record<string, (context: CommandContext) => Promise<number>>>)[command];
   if (run === undefined) throw new UserError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
   const cwd = process.cwd();
   return run({ repoRoot: cwd, cwd, options: parseCommonOptions(rest) });

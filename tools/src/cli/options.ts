@@ -13,6 +13,9 @@ export interface CommonOptions {
   skipKinds: string[];
   cache: boolean;
   kubeconform: boolean;
+  base: string | undefined;
+  head: string | undefined;
+  againstEnv: string | undefined;
   positionals: string[];
 }
 
@@ -32,6 +35,9 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
         "skip-kind": { type: "string", multiple: true, default: [] },
         "no-cache": { type: "boolean", default: false },
         kubeconform: { type: "boolean", default: false },
+        base: { type: "string" },
+        head: { type: "string" },
+        "against-env": { type: "string" },
       },
     });
   } catch (error) {
@@ -48,6 +54,9 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
     skipKinds: values["skip-kind"],
     cache: !values["no-cache"],
     kubeconform: values.kubeconform,
+    base: values.base,
+    head: values.head,
+    againstEnv: values["against-env"],
     positionals,
   };
 }

@@ -3,7 +3,9 @@ import { SUPPRESSION_RULE } from "../lint/suppressions.js";
 import { INPUT_FILE_RULE } from "../load/load-paths.js";
 import { RESOURCE_SHAPE_RULE, YAML_SYNTAX_RULE } from "../load/resources-from-yaml.js";
 import type { Severity } from "../model/finding.js";
+import { KUBECONFORM_RULE } from "../validate/kubeconform.js";
 import { SCHEMA_RULE } from "../validate/schema-validation.js";
+import { WORKFLOW_RULE } from "../workflows/check-workflows.js";
 
 /** What every reporter needs to know about a check, whether a lint rule or a built-in stage. */
 export interface CheckDescriptor {
@@ -21,6 +23,8 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   { id: RESOURCE_SHAPE_RULE, severity: "error", summary: "Every document is an object with apiVersion, kind and metadata.name", docs: "README.md" },
   { id: SCHEMA_RULE, severity: "error", summary: "Every object matches the JSON schema of its apiVersion and kind, unknown fields rejected", docs: "tools/schemas/README.md" },
   { id: SUPPRESSION_RULE, severity: "error", summary: "Every suppression annotation gives a reason", docs: "README.md" },
+  { id: KUBECONFORM_RULE, severity: "error", summary: "kubeconform (validate --kubeconform) accepts every object our schema check accepts", docs: "tools/schemas/README.md" },
+  { id: WORKFLOW_RULE, severity: "error", summary: "Workflows are valid YAML, call existing npm scripts and mesh-policy commands, and pin actions to commits", docs: "README.md" },
 ];
 
 /** Built-in checks first, then the lint rules, each sorted by id. */

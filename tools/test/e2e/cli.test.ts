@@ -101,6 +101,24 @@ describe("bad input", () => {
   });
 });
 
+describe("mesh-policy diff", () => {
+  it("compares two environments: what promotion would change, as versioned JSON", async () => {
+    const run = await runCli(["diff", "--env", "staging", "--against-env", "prod", "--format", "json"], { env: cacheEnv });
+    expect(run.exitCode).toBe(0);
+    const report = JSON.parse(run.stdout) as { version: number; environments: Array<{ name: string; changed: unknown[] }> };
+    expect(report.version).toBe(1);
+    expect(report.environments.map((e) => e.name)).toEqual(["prod"]);
+    expect(report.environments[0]?.changed.length).toBeGreaterThan(0);
+  });
+
+  it("needs --base, and names a bad revision", async () => {
+    expect(await runCli(["diff"])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining("diff needs --base REF") });
+    const run = await runCli(["diff", "--base", "no-such-ref"], { env: cacheEnv });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("no-such-ref");
+  });
+});
+
 describe("mesh-policy render", () => {
   it("writes kustomize's output whole to --output", async () => {
     const output = path.join(scratch, "prod.yaml");

@@ -1,0 +1,72 @@
+import { diffEnvironments, diffRevisions } from "../diff/run-diff.js";
+import { formatDiffJson } from "../diff/format-diff-json.js";
+import { formatDiffMarkdown, type FindingCounts } from "../diff/format-diff-markdown.js";
+import { formatDiffText } from "../diff/format-diff-text.js";
+import type { DiffReport } from "../diff/diff-report.js";
+import { UserError } from "../model/errors.js";
+import { runChecks } from "../pipeline/run-checks.js";
+import { selectTargets } from "../pipeline/targets.js";
+import { defaultCacheDir } from "../render/render-environment.js";
+import type { CommandContext } from "./commands.js";
+import { EXIT } from "./exit-codes.js";
+import { writeReport } from "./write-report.js";
+
+/**
+ * `diff --base REF [--head REF] [ENV...]`: what each environment changes between two revisions
+ * (head defaults to the working tree, so uncommitted edits show); `diff --env A --against-env B`:
+ * what B would change if it rendered what A renders (promotion).
+ */
+export async function runDiffCommand(context: CommandContext): Promise<number> {
+  const { options, repoRoot } = context;
+  const cacheDir = options.cache ? defaultCacheDir(repoRoot) : false;
+  let report: DiffReport;
+  if (options.againstEnv !== undefined) {
+    const [from, ...others] = options.environments;
+    if (from === undefined || others.length > 0 || options.base !== undefined || options.positionals.length > 0) {
+      throw new UserError("usage: mesh-policy diff --env A --against-env B (one environment each, no --base)");
+    }
+    report = await diffEnvironments({ repoRoot, from, to: options.againstEnv, cacheDir, ...(options.head === undefined ? {} : { ref: options.head }) });
+  } else {
+    if (options.base === undefined) throw new UserError("diff needs --base REF (for example origin/main), or --env A --against-env B");
+    report = await diffRevisions({
+      repoRoot,
+      base: options.base,
+      head: options.head,
+      environments: [...options.positionals, ...options.environments],
+      cacheDir,
+    });
+  }
+  await writeReport(await formatReport(report, context), options.output, context.cwd);
+  return EXIT.clean;
+}
+
+async function formatReport(report: DiffReport, context: CommandContext): Promise<string> {
+  switch (context.options.format) {
+    case "json":
+      return formatDiffJson(report);
+    case "markdown":
+      return formatDiffMarkdown(report, { findingsByEnvironment: await findingsAtHead(report, context) });
+    case "text":
+      return formatDiffText(report, { color: process.stdout.isTTY === true && context.options.output === undefined });
+    default:
+      throw new UserError("diff --format takes text, json or markdown");
+  }
+}
+
+/**
+ * The summary table's findings column: the checks of each changed environment as the checkout
+ * renders it, when the head side is this checkout (the pull-request case).
+ */
+async function findingsAtHead(report: DiffReport, context: CommandContext): Promise<Record<string, FindingCounts>> {
+  const headIsCheckout = report.head.ref === null || report.head.ref === "HEAD";
+  const environments = report.environments.filter((e) => e.status !== "removed").map((e) => e.name);
+  if (!headIsCheckout || environments.length === 0) return {};
+  const targets = await selectTargets({ repoRoot: context.repoRoot, cwd: context.cwd, paths: [], environments });
+  const result = await runChecks(targets, { validate: true, lint: true });
+  const counts: Record<string, FindingCounts> = {};
+  for (const environment of environments) {
+    const own = result.findings.filter((f) => f.environment === environment);
+    counts[environment] = { errors: own.filter((f) => f.severity === "error").length, warnings: own.filter((f) => f.severity === "warning").length };
+  }
+  return counts;
+}

@@ -1,0 +1,226 @@
+import { changeCount, type DiffReport, type EnvironmentDiff } from "./diff-report.js";
+import { diffTitle, plural, resourceBlocks, statusNote, type ResourceBlock } from "./diff-lines.js";
+import { summaryLine } from "./format-diff-text.js";
+import { compareKeys } from "./normalize.js";
+
+/** The first line of the comment: the workflow finds its earlier comment by it and updates that one. */
+export const DIFF_COMMENT_MARKER = "<!-- mesh-policy-diff -->";
+
+/** Below GitHub's 65,536-character limit on a comment, with room for what a workflow adds. */
+export const DEFAULT_MAX_COMMENT_LENGTH = 60_000;
+
+export interface FindingCounts {
+  errors: number;
+  warnings: number;
+}
+
+export interface DiffMarkdownOptions {
+  /** `mesh-policy check` results per environment, shown in a column of the summary table. */
+  findingsByEnvironment?: Record<string, FindingCounts>;
+  /** Markdown placed above the per-environment diff (such as who can newly reach whom). */
+  prelude?: string;
+  /** The most characters the comment may have; the marker, heading and table are always kept. */
+  maxLength?: number;
+}
+
+/**
+ * The pull-request comment: a hidden marker, a heading, a summary table, the optional prelude,
+ * then one `<details>` per changed environment with a `diff` block per object. Cut to
+ * `maxLength`: objects that do not fit are left out (and counted in an explicit "truncated" line),
+ * never cut in half.
+ */
+export function formatDiffMarkdown(report: DiffReport, options: DiffMarkdownOptions = {}): string {
+  const limit = options.maxLength ?? DEFAULT_MAX_COMMENT_LENGTH;
+  const head = headSection(report, options.findingsByEnvironment);
+  const prelude = options.prelude === undefined || options.prelude.trim() === "" ? undefined : `${options.prelude.trim()}\n\n`;
+  const environments = report.environments.map((environment) => new EnvironmentSection(environment));
+
+  const full = assembleUncut(head, prelude, environments, limit);
+  if (full !== undefined) return full;
+  return assembleCut(head, prelude, environments, limit);
+}
+
+/** Everything, or undefined as soon as it is longer than `limit`. */
+function assembleUncut(head: string, prelude: string | undefined, environments: readonly EnvironmentSection[], limit: number): string | undefined {
+  const parts = [head, prelude ?? ""];
+  let length = head.length + (prelude?.length ?? 0);
+  for (const environment of environments) {
+    parts.push(environment.open);
+    length += environment.open.length + environment.close.length;
+    for (let index = 0; index < environment.blocks.length; index++) {
+      if (length > limit) return undefined;
+      const text = environment.blockText(index);
+      parts.push(text);
+      length += text.length;
+    }
+    if (environment.blocks.length === 0) {
+      parts.push(EMPTY_ENVIRONMENT);
+      length += EMPTY_ENVIRONMENT.length;
+    }
+    parts.push(environment.close);
+  }
+  const text = `${parts.join("").trimEnd()}\n`;
+  return text.length <= limit ? text : undefined;
+}
+
+/**
+ * Fills the room left after the head (and a reserve for the notes that say what was cut) with the
+ * prelude and then whole objects, in order; an object that does not fit is skipped and counted.
+ */
+function assembleCut(
+  head: string,
+  prelude: string | undefined,
+  environments: readonly EnvironmentSection[],
+  limit: number,
+): string {
+  const totalResources = environments.reduce((sum, environment) => sum + environment.blocks.length, 0);
+  const reserve = truncatedLine(true, environments.length, totalResources).length + 1;
+  const noteReserve = environmentNote(totalResources).length;
+  const room = limit - reserve;
+  let text = head;
+  let preludeCut = false;
+  if (prelude !== undefined) {
+    if (text.length + prelude.length <= room) text += prelude;
+    else preludeCut = true;
+  }
+  let environmentsCut = 0;
+  let resourcesCut = 0;
+  for (const environment of environments) {
+    const fixed = text.length + environment.open.length + environment.close.length + noteReserve;
+    let body = "";
+    let cut = 0;
+    for (let index = 0; index < environment.blocks.length; index++) {
+      // Cheap test first: a block is never shorter than its title line.
+      if (fixed + body.length + environment.minimumBlockLength(index) > room) {
+        cut++;
+        continue;
+      }
+      const block = environment.blockText(index);
+      if (fixed + body.length + block.length <= room) body += block;
+      else cut++;
+    }
+    if (environment.blocks.length === 0) {
+      if (fixed + EMPTY_ENVIRONMENT.length <= room) text += environment.open + EMPTY_ENVIRONMENT + environment.close;
+      else environmentsCut++;
+      continue;
+    }
+    resourcesCut += cut;
+    if (body === "") {
+      environmentsCut++;
+      continue;
+    }
+    text += environment.open + body + (cut > 0 ? environmentNote(cut) : "") + environment.close;
+  }
+  return `${text}${truncatedLine(preludeCut, environmentsCut, resourcesCut)}\n`;
+}
+
+const EMPTY_ENVIRONMENT = "Renders no objects.\n\n";
+
+function truncatedLine(preludeCut: boolean, environments: number, resources: number): string {
+  const what = `${preludeCut ? "the section above the diff, " : ""}${plural(environments, "environment")} / ${plural(resources, "resource")}`;
+  return `… truncated: ${what} not shown (run mesh-policy diff locally for the full output)`;
+}
+
+function environmentNote(count: number): string {
+  return `… ${plural(count, "more resource")} not shown\n\n`;
+}
+
+class EnvironmentSection {
+  readonly blocks: ResourceBlock[];
+  readonly open: string;
+  readonly close = "</details>\n\n";
+  private readonly texts: Array<string | undefined> = [];
+
+  constructor(environment: EnvironmentDiff) {
+    this.blocks = resourceBlocks(environment);
+    const count = changeCount(environment);
+    this.open =
+      `<details><summary>${escapeHtml(environment.name)}${statusNote(environment)}: ${plural(count, "change")}</summary>\n\n`;
+  }
+
+  blockText(index: number): string {
+    let text = this.texts[index];
+    if (text === undefined) {
+      text = renderBlock(this.blocks[index] as ResourceBlock);
+      this.texts[index] = text;
+    }
+    return text;
+  }
+
+  minimumBlockLength(index: number): number {
+    const block = this.blocks[index] as ResourceBlock;
+    return this.texts[index]?.length ?? blockTitle(block).length + "\n\n```diff\n```\n\n".length;
+  }
+}
+
+function blockTitle(block: ResourceBlock): string {
+  return `**${block.status}** ${code(block.title)}${block.source === undefined ? "" : ` · ${code(block.source)}`}`;
+}
+
+function renderBlock(block: ResourceBlock): string {
+  const lines = block.lines().map((line) =>
+    line.sign === "@" ? line.text : line.sign === " " ? `  ${line.text}` : `${line.sign} ${line.text}`,
+  );
+  const body = lines.join("\n");
+  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+  return `${blockTitle(block)}\n\n${fence}diff\n${body}\n${fence}\n\n`;
+}
+
+function headSection(report: DiffReport, findings: Record<string, FindingCounts> | undefined): string {
+  const rows = [
+    ...report.environments.map((environment) => ({ environment, name: environment.name })),
+    ...report.unchangedEnvironments.map((name) => ({ environment: undefined, name })),
+  ].sort((a, b) => compareKeys(a.name, b.name));
+  const withFindings = findings !== undefined;
+  const lines = [
+    DIFF_COMMENT_MARKER,
+    `### mesh-policy diff: ${escapeMarkdown(diffTitle(report))}`,
+    "",
+    escapeMarkdown(summaryLine(report)),
+    "",
+    `| environment | added | changed | removed |${withFindings ? " findings |" : ""}`,
+    `| --- | ---: | ---: | ---: |${withFindings ? " --- |" : ""}`,
+  ];
+  for (const { environment, name } of rows) {
+    const label = `${escapeMarkdown(name)}${environment === undefined ? "" : statusNote(environment)}`;
+    const counts =
+      environment === undefined ? "0 | 0 | 0" : `${environment.added.length} | ${environment.changed.length} | ${environment.removed.length}`;
+    const findingsCell = withFindings ? ` ${findingsText(findings[name])} |` : "";
+    lines.push(`| ${label} | ${counts} |${findingsCell}`);
+  }
+  return `${lines.join("\n")}\n\n`;
+}
+
+function findingsText(counts: FindingCounts | undefined): string {
+  if (counts === undefined) return "–";
+  const parts = [
+    ...(counts.errors > 0 ? [plural(counts.errors, "error")] : []),
+    ...(counts.warnings > 0 ? [plural(counts.warnings, "warning")] : []),
+  ];
+  return parts.length === 0 ? "none" : parts.join(", ");
+}
+
+function code(text: string): string {
+  const ticks = "`".repeat(longestRun(text, "`") + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${text}${pad}${ticks}`;
+}
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let current = 0;
+  for (const c of text) {
+    current = c === char ? current + 1 : 0;
+    if (current > longest) longest = current;
+  }
+  return longest;
+}
+
+function escapeHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+/** Text that must not turn into formatting: names and refs in the heading and the table. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`);
+}
