@@ -179,14 +179,15 @@ spec:
     expect(diff.added.map((r) => r.apiVersion)).toEqual(["networking.istio.io/v1", "networking.istio.io/v1beta1"]);
   });
 
-  it("stays fast on large inputs (indexed by identity, never all pairs)", () => {
+  // Speed is measured by `npm run bench`, not asserted here.
+  it("pairs thousands of objects by identity", () => {
     const many = (n: number, weight: number) =>
       Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata: { name: s${i}, namespace: n }\nspec: { ports: [{ name: http, port: ${i % 7 === 0 ? weight : 80} }] }\n`).join("---\n");
     const before = load(many(5_000, 80));
     const after = load(many(5_000, 81));
-    const start = performance.now();
     const diff = diffResources(before, after);
     expect(diff.changed).toHaveLength(Math.ceil(5_000 / 7));
-    expect(performance.now() - start).toBeLessThan(2_000);
+    expect(diff.added).toEqual([]);
+    expect(diff.removed).toEqual([]);
   });
 });

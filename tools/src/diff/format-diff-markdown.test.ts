@@ -80,9 +80,7 @@ describe("formatDiffMarkdown", () => {
 
   it("keeps a huge diff (3,000 changed objects) under the cap, with the table, and says what it cut", () => {
     const report = hugeReport(["dev", "prod", "staging"], 1_000);
-    const start = performance.now();
     const markdown = formatDiffMarkdown(report, { findingsByEnvironment: FINDINGS, prelude: PRELUDE });
-    const elapsed = performance.now() - start;
 
     expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_COMMENT_LENGTH);
     expect(markdown.length).toBeGreaterThan(DEFAULT_MAX_COMMENT_LENGTH - 2_000);
@@ -100,7 +98,6 @@ describe("formatDiffMarkdown", () => {
     // The environment cut short says so inside its <details>, and every <details> is closed.
     expect(markdown).toMatch(/… \d+ more resources not shown\n\n<\/details>/);
     expect(markdown.split("<details>").length).toBe(markdown.split("</details>").length);
-    expect(elapsed).toBeLessThan(5_000);
   });
 
   it("honours a smaller cap and never cuts an object's diff in half", () => {
