@@ -1,0 +1,39 @@
+import { pointerOf } from "../../../model/resource.js";
+import { ROOT_NAMESPACE, formatLabels, namespaceOf, objectAt, stringMap } from "../../mesh-index.js";
+import type { LintRule } from "../../rule.js";
+
+const rule: LintRule = {
+  id: "authorization-policy-selector-matches-no-workload",
+  code: "IST0127",
+  severity: "warning",
+  summary: "An AuthorizationPolicy's selector matches at least one workload of its namespace",
+  appliesTo: ["AuthorizationPolicy"],
+  reads: ["AuthorizationPolicy", "Service", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "Pod"],
+  *check(index) {
+    for (const policy of index.istio("AuthorizationPolicy")) {
+      const namespace = namespaceOf(policy);
+      const spec = objectAt(policy.object, "spec");
+      // Root-namespace selectors match workloads of every namespace, which we never all know;
+      // targetRefs policies do not use the selector.
+      if (namespace === ROOT_NAMESPACE || "targetRef" in spec || "targetRefs" in spec) continue;
+      const selector = stringMap(objectAt(spec, "selector")["matchLabels"]);
+      if (Object.keys(selector).length === 0 || !index.knowsWorkloadsIn(namespace)) continue;
+      if (index.workloadsMatching(namespace, selector).length > 0) continue;
+      const action = typeof spec["action"] === "string" ? spec["action"] : "ALLOW";
+      yield {
+        resource: policy,
+        pointer: pointerOf("spec", "selector", "matchLabels"),
+        message:
+          `selector ${formatLabels(selector)} matches no workload in namespace ${namespace}, so this ${action} policy ` +
+          `applies to nothing${action === "ALLOW" ? " and opens nothing" : action === "DENY" ? " and denies nothing" : ""}. ` +
+          `${withSpace(index.selectorHint(namespace, selector))}Fix the labels to those of the pods it is meant for`,
+      };
+    }
+  },
+};
+
+export default rule;
+
+function withSpace(sentence: string): string {
+  return sentence === "" ? "" : `${sentence} `;
+}

@@ -1,0 +1,44 @@
+import { pointerOf } from "../../../model/resource.js";
+import { ROOT_NAMESPACE, formatLabels, namespaceOf, objectAt, stringMap } from "../../mesh-index.js";
+import type { LintRule } from "../../rule.js";
+
+/** Kinds that pick their workloads with labels, where the labels are, and what a miss means. */
+const SELECTING_KINDS = [
+  { kind: "PeerAuthentication", path: ["selector", "matchLabels"], effect: "its mTLS mode applies to no workload" },
+  { kind: "RequestAuthentication", path: ["selector", "matchLabels"], effect: "no workload validates these JWTs" },
+  { kind: "Telemetry", path: ["selector", "matchLabels"], effect: "its telemetry settings apply to no workload" },
+  { kind: "Sidecar", path: ["workloadSelector", "labels"], effect: "no proxy gets this Sidecar configuration" },
+  { kind: "EnvoyFilter", path: ["workloadSelector", "labels"], effect: "no proxy gets these patches" },
+] as const;
+
+const rule: LintRule = {
+  id: "selector-matches-no-workload",
+  severity: "warning",
+  summary: "The workload selector of a PeerAuthentication, RequestAuthentication, Telemetry, Sidecar or EnvoyFilter matches a workload",
+  appliesTo: SELECTING_KINDS.map((k) => k.kind),
+  reads: [...SELECTING_KINDS.map((k) => k.kind), "Service", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "Pod"],
+  *check(index) {
+    for (const { kind, path, effect } of SELECTING_KINDS) {
+      for (const resource of index.istio(kind)) {
+        const namespace = namespaceOf(resource);
+        const spec = objectAt(resource.object, "spec");
+        // Root-namespace objects reach into other namespaces (or are ignored, for selector PeerAuthentications);
+        // targetRefs objects do not use the selector.
+        if (namespace === ROOT_NAMESPACE || "targetRef" in spec || "targetRefs" in spec) continue;
+        const selector = stringMap(objectAt(objectAt(spec, path[0]), path[1]));
+        if (Object.keys(selector).length === 0 || !index.knowsWorkloadsIn(namespace)) continue;
+        if (index.workloadsMatching(namespace, selector).length > 0) continue;
+        const hint = index.selectorHint(namespace, selector);
+        yield {
+          resource,
+          pointer: pointerOf("spec", ...path),
+          message:
+            `${path.join(".")} ${formatLabels(selector)} matches no workload in namespace ${namespace}, so ${effect}. ` +
+            `${hint === "" ? "" : `${hint} `}Fix the labels to those of the pods it is meant for`,
+        };
+      }
+    }
+  },
+};
+
+export default rule;
