@@ -1,14 +1,35 @@
 import type { LintRule } from "./rule.js";
+import allowPolicyAllowsEverything from "./rules/allow-policy-allows-everything/rule.js";
 import allowPolicyWithoutSelector from "./rules/allow-policy-without-selector/rule.js";
+import authorizationHostWithoutPort from "./rules/authorization-host-without-port/rule.js";
+import authorizationMethodCase from "./rules/authorization-method-case/rule.js";
+import authorizationNamespaceNotFound from "./rules/authorization-namespace-not-found/rule.js";
 import authorizationPolicySelectorMatchesNoWorkload from "./rules/authorization-policy-selector-matches-no-workload/rule.js";
+import authorizationPortIsServicePort from "./rules/authorization-port-is-service-port/rule.js";
 import conflictingDestinationRules from "./rules/conflicting-destination-rules/rule.js";
 import conflictingVirtualServiceHosts from "./rules/conflicting-virtual-service-hosts/rule.js";
+import denyByDefaultMissing from "./rules/deny-by-default-missing/rule.js";
+import deprecatedApiVersion from "./rules/deprecated-api-version/rule.js";
+import destinationRuleDisablesTlsUnderStrict from "./rules/destination-rule-disables-tls-under-strict/rule.js";
 import destinationRuleHostNotFound from "./rules/destination-rule-host-not-found/rule.js";
 import destinationRuleSubsetSelectsNoPods from "./rules/destination-rule-subset-selects-no-pods/rule.js";
+import duplicateNamespaceWidePolicy from "./rules/duplicate-namespace-wide-policy/rule.js";
+import duplicateNamespaceWideSidecar from "./rules/duplicate-namespace-wide-sidecar/rule.js";
+import duplicateNamespaceWideTelemetry from "./rules/duplicate-namespace-wide-telemetry/rule.js";
+import httpFieldsOnTcpPort from "./rules/http-fields-on-tcp-port/rule.js";
+import identityWithoutStrictMtls from "./rules/identity-without-strict-mtls/rule.js";
+import jwtClaimRoutingWithoutRequestAuthentication from "./rules/jwt-claim-routing-without-request-authentication/rule.js";
+import localRateLimitNotEnforced from "./rules/local-rate-limit-not-enforced/rule.js";
+import permissiveMtlsInProd from "./rules/permissive-mtls-in-prod/rule.js";
+import principalServiceAccountNotFound from "./rules/principal-service-account-not-found/rule.js";
+import requestAuthenticationWithoutRequirement from "./rules/request-authentication-without-requirement/rule.js";
 import retriesExceedTimeout from "./rules/retries-exceed-timeout/rule.js";
 import selectorMatchesNoWorkload from "./rules/selector-matches-no-workload/rule.js";
 import servicePortProtocol from "./rules/service-port-protocol/rule.js";
 import sidecarEgressHostNotFound from "./rules/sidecar-egress-host-not-found/rule.js";
+import splitFromToRules from "./rules/split-from-to-rules/rule.js";
+import strictMtlsMissing from "./rules/strict-mtls-missing/rule.js";
+import unknownIstioAnnotation from "./rules/unknown-istio-annotation/rule.js";
 import virtualServiceCatchAll from "./rules/virtual-service-catch-all/rule.js";
 import virtualServiceDestinationHostNotFound from "./rules/virtual-service-destination-host-not-found/rule.js";
 import virtualServiceDestinationPortNotExposed from "./rules/virtual-service-destination-port-not-exposed/rule.js";
@@ -21,16 +42,37 @@ import virtualServiceUnreachableRoute from "./rules/virtual-service-unreachable-
 
 /** Every lint rule, listed explicitly: a rule not named here does not run. */
 export const LINT_RULES: readonly LintRule[] = [
+  allowPolicyAllowsEverything,
   allowPolicyWithoutSelector,
+  authorizationHostWithoutPort,
+  authorizationMethodCase,
+  authorizationNamespaceNotFound,
   authorizationPolicySelectorMatchesNoWorkload,
+  authorizationPortIsServicePort,
   conflictingDestinationRules,
   conflictingVirtualServiceHosts,
+  denyByDefaultMissing,
+  deprecatedApiVersion,
+  destinationRuleDisablesTlsUnderStrict,
   destinationRuleHostNotFound,
   destinationRuleSubsetSelectsNoPods,
+  duplicateNamespaceWidePolicy,
+  duplicateNamespaceWideSidecar,
+  duplicateNamespaceWideTelemetry,
+  httpFieldsOnTcpPort,
+  identityWithoutStrictMtls,
+  jwtClaimRoutingWithoutRequestAuthentication,
+  localRateLimitNotEnforced,
+  permissiveMtlsInProd,
+  principalServiceAccountNotFound,
+  requestAuthenticationWithoutRequirement,
   retriesExceedTimeout,
   selectorMatchesNoWorkload,
   servicePortProtocol,
   sidecarEgressHostNotFound,
+  splitFromToRules,
+  strictMtlsMissing,
+  unknownIstioAnnotation,
   virtualServiceCatchAll,
   virtualServiceDestinationHostNotFound,
   virtualServiceDestinationPortNotExposed,

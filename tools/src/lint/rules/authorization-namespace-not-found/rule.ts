@@ -1,0 +1,56 @@
+import { pointerOf } from "../../../model/resource.js";
+import { ROOT_NAMESPACE, arrayAt } from "../../mesh-index.js";
+import { authorizationRules, closestName } from "../../policy-model.js";
+import type { LintRule } from "../../rule.js";
+
+/** Namespaces every cluster has, whether or not the config declares them. */
+const BUILT_IN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", ROOT_NAMESPACE];
+
+const rule: LintRule = {
+  id: "authorization-namespace-not-found",
+  code: "IST0101",
+  severity: "warning",
+  summary: "AuthorizationPolicy namespaces and notNamespaces name namespaces that exist in the config",
+  appliesTo: ["AuthorizationPolicy"],
+  reads: ["AuthorizationPolicy", "Namespace"],
+  *check(index) {
+    // Only a config that declares its namespaces can tell that one is missing.
+    if (index.kind("Namespace").length === 0) return;
+    const known = [...new Set([...index.namespaces, ...BUILT_IN_NAMESPACES])].sort();
+    const exact = new Set(known.map((ns) => ns.toLowerCase()));
+    for (const policy of index.istio("AuthorizationPolicy")) {
+      for (const rule of authorizationRules(policy)) {
+        for (const [j, { source }] of rule.sources.entries()) {
+          for (const field of ["namespaces", "notNamespaces"] as const) {
+            for (const [k, value] of arrayAt(source, field).entries()) {
+              if (typeof value !== "string") continue;
+              // Exact names by lookup; only patterns are compared with every namespace.
+              if (value.includes("*") ? known.some((ns) => namespaceMatches(ns, value)) : exact.has(value.toLowerCase())) continue;
+              const guess = value.includes("*") ? undefined : closestName(value, known);
+              yield {
+                resource: policy,
+                pointer: pointerOf("spec", "rules", rule.index, "from", j, "source", field, k),
+                message:
+                  `rules[${rule.index}].from[${j}].source.${field}: ` +
+                  `${value.includes("*") ? `no namespace of the config matches "${value}"` : `no namespace "${value}" exists in the config`}, ` +
+                  `so the value ${field === "namespaces" ? "matches" : "excludes"} no caller. ` +
+                  `${guess === undefined ? "Fix the name." : `Did you mean "${guess}"?`} If the namespace is created ` +
+                  `outside this config, declare it with a Namespace object or suppress this finding`,
+              };
+            }
+          }
+        }
+      }
+    }
+  },
+};
+
+export default rule;
+
+/** `istioctl analyze`'s namespace match: `*`, a `*suffix`, a `prefix*`, or the exact name (case-insensitive). */
+function namespaceMatches(namespace: string, pattern: string): boolean {
+  if (pattern === "*") return true;
+  if (pattern.startsWith("*")) return namespace.endsWith(pattern.slice(1));
+  if (pattern.endsWith("*")) return namespace.startsWith(pattern.slice(0, -1));
+  return namespace.toLowerCase() === pattern.toLowerCase();
+}
