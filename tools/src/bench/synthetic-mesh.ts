@@ -5,7 +5,8 @@ const OBJECTS_PER_WORKLOAD = 7;
 /**
  * A multi-document YAML stream shaped like a real mesh policy: for each workload a ServiceAccount,
  * Service, VirtualService, DestinationRule, AuthorizationPolicy, Sidecar and PeerAuthentication,
- * where workload i is called by workload i-1. About `objects` documents in all.
+ * where workload i is called by workload i-1, and each namespace's deny-all and STRICT mTLS.
+ * About `objects` documents in all.
  */
 export function syntheticMeshYaml(objects: number): { yaml: string; workloads: number } {
   const workloads = Math.max(1, Math.round(objects / OBJECTS_PER_WORKLOAD));
@@ -91,6 +92,14 @@ export function syntheticMeshYaml(objects: number): { yaml: string; workloads: n
         metadata,
         spec: { selector: { matchLabels: { app: name } }, mtls: { mode: "STRICT" } },
       },
+    );
+  }
+  // The zero-trust baseline of every namespace: deny by default, STRICT mTLS.
+  for (let team = 0; team < Math.min(20, workloads); team++) {
+    const metadata = { name: "default", namespace: `team-${team}` };
+    documents.push(
+      { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { ...metadata, name: "deny-all" }, spec: {} },
+      { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata, spec: { mtls: { mode: "STRICT" } } },
     );
   }
   return { yaml: documents.map((d) => stringify(d)).join("---\n"), workloads };

@@ -1,6 +1,7 @@
 import { lintResources } from "../lint/run-lint.js";
 import { compareFindings, type Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
+import { admissionFindings } from "../validate/admission-findings.js";
 import { kubeconformFindings, runKubeconform } from "../validate/kubeconform.js";
 import { SchemaValidator } from "../validate/schema-validation.js";
 import type { CheckTarget } from "./targets.js";
@@ -39,6 +40,8 @@ export async function runChecks(targets: readonly CheckTarget[], stages: CheckSt
       for (const resource of target.resources) {
         const problems = validator.validate(resource, stages.skipKinds);
         if (problems.length > 0) rejected.add(resource);
+        // Admission rules assume a well-typed object: only once the schema accepts it.
+        else problems.push(...admissionFindings(resource));
         perTarget.push(...problems);
       }
       if (stages.kubeconform !== undefined) {

@@ -3,6 +3,7 @@ import { SUPPRESSION_RULE } from "../lint/suppressions.js";
 import { INPUT_FILE_RULE } from "../load/load-paths.js";
 import { RESOURCE_SHAPE_RULE, YAML_SYNTAX_RULE } from "../load/resources-from-yaml.js";
 import type { Severity } from "../model/finding.js";
+import { ADMISSION_RULE } from "../validate/admission-findings.js";
 import { KUBECONFORM_RULE } from "../validate/kubeconform.js";
 import { SCHEMA_RULE } from "../validate/schema-validation.js";
 import { WORKFLOW_RULE } from "../workflows/check-workflows.js";
@@ -21,6 +22,7 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   { id: INPUT_FILE_RULE, severity: "error", summary: "Every file given can be read", docs: "README.md" },
   { id: YAML_SYNTAX_RULE, severity: "error", summary: "Every file is valid YAML (no duplicate keys)", docs: "README.md" },
   { id: RESOURCE_SHAPE_RULE, severity: "error", summary: "Every document is an object with apiVersion, kind and metadata.name", docs: "README.md" },
+  { id: ADMISSION_RULE, severity: "error", summary: "Every Istio object passes the admission rules Istio enforces beyond its schema (CRD CEL rules, istiod's validating webhook)", docs: "tools/src/validate/admission/README.md" },
   { id: SCHEMA_RULE, severity: "error", summary: "Every object matches the JSON schema of its apiVersion and kind, unknown fields rejected", docs: "tools/schemas/README.md" },
   { id: SUPPRESSION_RULE, severity: "error", summary: "Every suppression annotation gives a reason", docs: "README.md" },
   { id: KUBECONFORM_RULE, severity: "error", summary: "kubeconform (validate --kubeconform) accepts every object our schema check accepts", docs: "tools/schemas/README.md" },

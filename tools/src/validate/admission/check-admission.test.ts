@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { checkAdmission } from "./check-admission.js";
+import { check, lines, resourceOf, specYaml } from "./test-helpers.js";
+
+describe("checkAdmission", () => {
+  it("dispatches by API group and kind, and knows every Istio kind with admission rules", () => {
+    for (const kind of ["VirtualService", "DestinationRule", "Gateway", "ServiceEntry", "Sidecar", "EnvoyFilter", "WorkloadEntry", "WorkloadGroup", "ProxyConfig", "AuthorizationPolicy", "PeerAuthentication", "RequestAuthentication", "Telemetry", "WasmPlugin", "TrafficExtension"]) {
+      const problems = check(specYaml(kind, {}, { annotations: { "istio.io/dry-run": "true" } }));
+      // The dry-run annotation is checked on every Istio kind: proof the kind was dispatched.
+      expect(problems.some((p) => p.pointer === "/metadata/annotations/istio.io~1dry-run") || kind === "AuthorizationPolicy", kind).toBe(true);
+    }
+  });
+
+  it("returns nothing for kinds it does not know, or a kind under another group", () => {
+    expect(checkAdmission(resourceOf("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 0}]}\n"))).toEqual([]);
+    expect(checkAdmission(resourceOf("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: a.b}\nspec: {}\n"))).toEqual([]);
+    expect(checkAdmission(resourceOf("apiVersion: networking.istio.io/v1\nkind: Unknown\nmetadata: {name: a}\nspec: {}\n"))).toEqual([]);
+  });
+
+  it("rejects the dry-run annotation on other kinds", () => {
+    expect(lines(check(specYaml("Sidecar", { egress: [{ hosts: ["./*"] }] }, { annotations: { "istio.io/dry-run": "true" } })))).toEqual([
+      "error /metadata/annotations/istio.io~1dry-run: metadata.annotations[istio.io/dry-run]: ns/x has unsupported annotation istio.io/dry-run, please remove the annotation (only AuthorizationPolicy supports dry-run)",
+    ]);
+  });
+
+  it("never throws, whatever the spec holds", () => {
+    const odd = [null, 0, "x", [], [null], { spec: null }, { hosts: { a: 1 } }, { rules: "x" }, { servers: [[]] }];
+    for (const kind of ["VirtualService", "DestinationRule", "Gateway", "ServiceEntry", "Sidecar", "EnvoyFilter", "WorkloadEntry", "WorkloadGroup", "ProxyConfig", "AuthorizationPolicy", "PeerAuthentication", "RequestAuthentication", "Telemetry", "WasmPlugin", "TrafficExtension"]) {
+      for (const spec of odd) {
+        const problems = check(specYaml(kind, spec));
+        expect(problems.filter((p) => p.message.includes("stopped early")), `${kind} ${JSON.stringify(spec)}`).toEqual([]);
+      }
+    }
+  });
+});

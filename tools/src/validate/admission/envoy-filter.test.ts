@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { check, lines, specYaml } from "./test-helpers.js";
+
+const ef = (configPatches: unknown[], extra: Record<string, unknown> = {}): string => specYaml("EnvoyFilter", { configPatches, ...extra });
+const hcm = { listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager" } } } };
+
+describe("EnvoyFilter admission", () => {
+  it("accepts the rate-limit task's local rate limit filter and a cluster MERGE", () => {
+    const yaml = `
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata:
+  name: filter-local-ratelimit-svc
+  namespace: istio-system
+spec:
+  workloadSelector:
+    labels:
+      app: productpage
+  configPatches:
+  - applyTo: HTTP_FILTER
+    match:
+      context: SIDECAR_INBOUND
+      listener:
+        filterChain:
+          filter:
+            name: "envoy.filters.network.http_connection_manager"
+            subFilter:
+              name: "envoy.filters.http.router"
+    patch:
+      operation: INSERT_BEFORE
+      value:
+        name: envoy.filters.http.local_ratelimit
+        typed_config:
+          "@type": type.googleapis.com/udpa.type.v1.TypedStruct
+          type_url: type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit
+          value:
+            stat_prefix: http_local_rate_limiter
+  - applyTo: CLUSTER
+    match:
+      context: SIDECAR_OUTBOUND
+      cluster:
+        service: reviews.default.svc.cluster.local
+    patch:
+      operation: MERGE
+      value:
+        connect_timeout: 5s
+`;
+    expect(lines(check(yaml))).toEqual([]);
+  });
+
+  it("wants applyTo, a patch operation, and a value unless REMOVE", () => {
+    expect(lines(check(ef([{ patch: { operation: "MERGE", value: {} } }, { applyTo: "CLUSTER", patch: { value: {} } }, { applyTo: "HTTP_FILTER", match: hcm, patch: { operation: "INSERT_BEFORE" } }])))).toEqual([
+      "error /spec/configPatches/0/applyTo: spec.configPatches[0].applyTo: Envoy filter: missing applyTo",
+      "error /spec/configPatches/1/patch/operation: spec.configPatches[1].patch.operation: Envoy filter: missing patch operation",
+      "error /spec/configPatches/2/patch/value: spec.configPatches[2].patch.value: Envoy filter: missing patch value for non-remove operation (INSERT_BEFORE)",
+    ]);
+  });
+
+  it("lines up applyTo with the match", () => {
+    const patches = [
+      { applyTo: "HTTP_FILTER", match: { cluster: { service: "a" } }, patch: { operation: "MERGE", value: {} } },
+      { applyTo: "NETWORK_FILTER", match: { listener: { filterChain: { filter: { name: "envoy.filters.network.tcp_proxy", subFilter: { name: "x" } } } } }, patch: { operation: "MERGE", value: {} } },
+      { applyTo: "HTTP_FILTER", match: { listener: { filterChain: { filter: { name: "envoy.filters.network.tcp_proxy", subFilter: { name: "x" } } } } }, patch: { operation: "MERGE", value: {} } },
+      { applyTo: "HTTP_ROUTE", match: { cluster: {} }, patch: { operation: "MERGE", value: {} } },
+      { applyTo: "LISTENER", match: hcm, patch: { operation: "MERGE", value: {} } },
+      { applyTo: "HTTP_FILTER", match: { listener: { filterChain: { filter: { name: "envoy.http_connection_manager" } } } }, patch: { operation: "MERGE", value: {} } },
+    ];
+    expect(lines(check(ef(patches)))).toEqual([
+      "error /spec/configPatches/0/match: spec.configPatches[0].match: Envoy filter: applyTo for listener class objects cannot have non listener match (found cluster)",
+      "error /spec/configPatches/1/match/listener/filterChain/filter/subFilter: spec.configPatches[1].match.listener.filterChain.filter.subFilter: Envoy filter: subfilter match can be used with applyTo HTTP_FILTER only",
+      "error /spec/configPatches/2/match/listener/filterChain/filter/name: spec.configPatches[2].match.listener.filterChain.filter.name: Envoy filter: subfilter match requires filter match with envoy.filters.network.http_connection_manager",
+      "error /spec/configPatches/3/match: spec.configPatches[3].match: Envoy filter: applyTo for http route class objects cannot have non route configuration match (found cluster)",
+      "warning /spec/configPatches/4/match/listener/filterChain/filter: spec.configPatches[4].match.listener.filterChain.filter: Envoy filter: filter match has no effect when used with LISTENER",
+      "warning /spec/configPatches/5/match/listener/filterChain/filter/name: spec.configPatches[5].match.listener.filterChain.filter.name: using deprecated filter name 'envoy.http_connection_manager'; use 'envoy.filters.network.http_connection_manager' instead",
+    ]);
+  });
+
+  it("warns about operations Istio ignores: REMOVE with a value, REPLACE off filters, ADD/REMOVE on routes", () => {
+    const patches = [
+      { applyTo: "HTTP_FILTER", match: hcm, patch: { operation: "REMOVE", value: { name: "x" } } },
+      { applyTo: "CLUSTER", patch: { operation: "REPLACE", value: {} } },
+      { applyTo: "ROUTE_CONFIGURATION", patch: { operation: "ADD", value: {} } },
+    ];
+    expect(lines(check(ef(patches)))).toEqual([
+      "warning /spec/configPatches/0/patch/value: spec.configPatches[0].patch.value: REMOVE does not use a value: it is ignored; remove patch.value",
+      "warning /spec/configPatches/1/patch/operation: spec.configPatches[1].patch.operation: REPLACE operation is only valid for HTTP_FILTER and NETWORK_FILTER: it has no effect on CLUSTER",
+      "warning /spec/configPatches/2/patch/operation: spec.configPatches[2].patch.operation: only the MERGE operation can be used for ROUTE_CONFIGURATION: ADD is ignored",
+    ]);
+  });
+
+  it("checks proxy version regexes and workload selectors", () => {
+    const patches = [{ applyTo: "CLUSTER", match: { proxy: { proxyVersion: "^1\\.2(" } }, patch: { operation: "MERGE", value: {} } }];
+    expect(lines(check(ef(patches, { workloadSelector: { labels: { "app*": "a" } } })))).toEqual([
+      "error /spec/workloadSelector/labels/app*: spec.workloadSelector.labels[app*]: wildcard is not supported in selector: 'app*=a'; selectors compare labels exactly",
+      "error /spec/configPatches/0/match/proxy/proxyVersion: spec.configPatches[0].match.proxy.proxyVersion: Envoy filter: invalid regex for proxy version, [Unterminated group; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)]",
+    ]);
+  });
+
+  it("never throws on odd input", () => {
+    expect(() => check(ef([null, 1, { applyTo: "HTTP_FILTER", match: [], patch: [] }]))).not.toThrow();
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { requestUriScheme } from "./extensions.js";
+import { check, lines, specYaml } from "./test-helpers.js";
+
+describe("WasmPlugin admission", () => {
+  it("accepts the reference page's example", () => {
+    const yaml = `
+apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata:
+  name: openid-connect
+  namespace: istio-ingress
+spec:
+  selector:
+    matchLabels:
+      istio: ingressgateway
+  url: oci://private-registry:5000/openid-connect/openid:latest
+  imagePullPolicy: IfNotPresent
+  imagePullSecret: private-registry-pull-secret
+  phase: AUTHN
+  pluginConfig:
+    openid_server: authn
+    openid_realm: ingress
+`;
+    expect(lines(check(yaml))).toEqual([]);
+    expect(lines(check(specYaml("WasmPlugin", { url: "ghcr.io/acme/filter:v1" })))).toEqual([]);
+  });
+
+  it("checks the url, sha256 and env", () => {
+    expect(lines(check(specYaml("WasmPlugin", { url: "ftp://example.com/f.wasm", sha256: "abc", vmConfig: { env: [{ name: "", valueFrom: "HOST", value: "x" }] } })))).toEqual([
+      "error /spec/url: spec.url: url must have schema one of [http, https, file, oci] (found 'ftp://example.com/f.wasm')",
+      "error /spec/sha256: spec.sha256: sha256 field must be 64 characters long",
+      "error /spec/vmConfig/env/0/value: spec.vmConfig.env[0].value: value may only be set when valueFrom is INLINE (valueFrom HOST reads the variable from the proxy's environment)",
+      "error /spec/vmConfig/env/0/name: spec.vmConfig.env[0].name: spec.vmConfig.env invalid: name must be set",
+    ]);
+    expect(lines(check(specYaml("WasmPlugin", {})))).toEqual(["error /spec/url: spec.url: url field needs to be set"]);
+  });
+
+  it("reads URL schemes the way Go's url.ParseRequestURI does", () => {
+    expect(requestUriScheme("oci://ghcr.io/a:v1")).toBe("oci");
+    expect(requestUriScheme("FILE:///opt/a.wasm")).toBe("file");
+    expect(requestUriScheme("ghcr.io/a:v1")).toBeUndefined();
+    expect(requestUriScheme("localhost:5000/a")).toBe("localhost");
+    expect(requestUriScheme("http://[::1]:x/a")).toBeUndefined();
+  });
+});
+
+describe("TrafficExtension admission", () => {
+  it("wants exactly one of wasm and lua", () => {
+    expect(lines(check(specYaml("TrafficExtension", {})))).toEqual(["error /spec: spec: exactly one of wasm or lua must be set"]);
+    expect(lines(check(specYaml("TrafficExtension", { lua: { inlineCode: "function envoy_on_request(h) end" } })))).toEqual([]);
+  });
+});
+
+describe("ProxyConfig admission", () => {
+  it("rejects negative concurrency", () => {
+    expect(lines(check(specYaml("ProxyConfig", { concurrency: -1 })))).toEqual([
+      "error /spec/concurrency: spec.concurrency: concurrency must be greater than or equal to 0 (found -1; 0 means one worker per CPU)",
+    ]);
+  });
+});

@@ -1,0 +1,24 @@
+import type { Resource } from "../../model/resource.js";
+import { FieldPath, obj, str, text, type Problems } from "./report.js";
+
+const DRY_RUN = "istio.io/dry-run";
+const GO_BOOLS = new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]);
+
+/** istiod validateMetadata: only ALLOW/DENY AuthorizationPolicies take `istio.io/dry-run`, with a Go boolean. */
+export function checkDryRunAnnotation(resource: Resource, problems: Problems): void {
+  const annotations = obj(obj(resource.object["metadata"])?.["annotations"]);
+  const value = str(annotations?.[DRY_RUN]);
+  if (value === undefined) return;
+  const at = FieldPath.root.at("metadata", "annotations").key(DRY_RUN);
+  const where = `${resource.namespace ?? ""}/${resource.name}`;
+  if (resource.kind !== "AuthorizationPolicy") {
+    problems.error(at, `${where} has unsupported annotation ${DRY_RUN}, please remove the annotation (only AuthorizationPolicy supports dry-run)`);
+    return;
+  }
+  const action = text(obj(resource.object["spec"]), "action") || "ALLOW";
+  if (action !== "ALLOW" && action !== "DENY") {
+    problems.error(at, `the annotation ${DRY_RUN} currently only supports action ALLOW/DENY, found action ${action} in ${where}`);
+  } else if (!GO_BOOLS.has(value)) {
+    problems.error(at, `${where} has annotation ${DRY_RUN} with invalid value (${value}): use "true" or "false"`);
+  }
+}
