@@ -29,7 +29,9 @@ import servicePortProtocol from "./rules/service-port-protocol/rule.js";
 import sidecarEgressHostNotFound from "./rules/sidecar-egress-host-not-found/rule.js";
 import splitFromToRules from "./rules/split-from-to-rules/rule.js";
 import strictMtlsMissing from "./rules/strict-mtls-missing/rule.js";
+import unknownInstallProfile from "./rules/unknown-install-profile/rule.js";
 import unknownIstioAnnotation from "./rules/unknown-istio-annotation/rule.js";
+import unknownIstioMetric from "./rules/unknown-istio-metric/rule.js";
 import virtualServiceCatchAll from "./rules/virtual-service-catch-all/rule.js";
 import virtualServiceDestinationHostNotFound from "./rules/virtual-service-destination-host-not-found/rule.js";
 import virtualServiceDestinationPortNotExposed from "./rules/virtual-service-destination-port-not-exposed/rule.js";
@@ -72,7 +74,9 @@ export const LINT_RULES: readonly LintRule[] = [
   sidecarEgressHostNotFound,
   splitFromToRules,
   strictMtlsMissing,
+  unknownInstallProfile,
   unknownIstioAnnotation,
+  unknownIstioMetric,
   virtualServiceCatchAll,
   virtualServiceDestinationHostNotFound,
   virtualServiceDestinationPortNotExposed,

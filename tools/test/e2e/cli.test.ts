@@ -71,6 +71,18 @@ describe("mesh-policy on the decision record's config", () => {
     expect(lines.at(-1)).toBe("4 resources: 4 errors, 1 warning, 4 infos, 0 suppressed");
   });
 
+  it("finds the install profile that does not exist and the misspelled metric", async () => {
+    const file = "tools/test/fixtures/adr-009/install-and-verification.yaml";
+    const run = await runCli(["lint", file, "--format", "json"]);
+    const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; message: string; location: { line: number } }> };
+    expect(report.findings.map((f) => [f.location.line, f.ruleId])).toEqual([
+      [9, "unknown-install-profile"],
+      [21, "unknown-istio-metric"],
+    ]);
+    expect(report.findings[1]?.message).toContain('did you mean "istio_requests_total"?');
+    expect(run.exitCode).toBe(1);
+  });
+
   it("exits 0 with --fail-on never, and the schema check alone passes", async () => {
     expect((await runCli(["lint", ADR_FIXTURE, "--fail-on", "never"])).exitCode).toBe(0);
     expect((await runCli(["validate", ADR_FIXTURE])).exitCode).toBe(0);
