@@ -1,0 +1,31 @@
+import type { Resource } from "../model/resource.js";
+import { ROOT_NAMESPACE } from "./mesh-index.js";
+import { namespaceWideByNamespace } from "./policy-model.js";
+import type { RuleReport } from "./rule.js";
+
+/**
+ * One report per object when a namespace holds several namespace-wide objects of one kind.
+ * `consequence` says what Istio then does, `fix` what to do, both as the end of a sentence.
+ */
+export function* duplicateNamespaceWide(
+  resources: readonly Resource[],
+  describe: { plural: string; selectorField: string; consequence: string; fix: string; severity?: RuleReport["severity"] },
+): Iterable<RuleReport> {
+  for (const [namespace, group] of namespaceWideByNamespace(resources)) {
+    if (group.length < 2) continue;
+    const scope = namespace === ROOT_NAMESPACE ? "in the root namespace (mesh-wide)" : `in namespace ${namespace}`;
+    for (const resource of group) {
+      const others = group.filter((r) => r !== resource).map((r) => r.name);
+      yield {
+        resource,
+        pointer: "/spec",
+        ...(describe.severity === undefined ? {} : { severity: describe.severity }),
+        message:
+          `one of ${group.length} ${describe.plural} without a ${describe.selectorField} ${scope} (also: ${others.join(", ")}): ` +
+          `${describe.consequence}. ${describe.fix}`,
+      };
+    }
+  }
+}
+
+export const OLDEST_WINS = "Istio uses only the oldest by creation time and ignores the others, so which one applies depends on the order they were created";
