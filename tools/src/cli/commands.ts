@@ -131,6 +131,8 @@ function formatResult(result: RunResult, format: Format): string {
       return formatGithub(result);
     case "text":
       return formatText(result);
+    default:
+      throw new UserError(`--format ${format} is not a report format; use text, json, sarif, markdown or github`);
   }
 }
 

@@ -1,4 +1,5 @@
-import { diffEnvironments, diffRevisions } from "../diff/run-diff.js";
+import { accessDiffSection } from "../access/access-diff-section.js";
+import { compareRevisions, diffEnvironments } from "../diff/run-diff.js";
 import { formatDiffJson } from "../diff/format-diff-json.js";
 import { formatDiffMarkdown, type FindingCounts } from "../diff/format-diff-markdown.js";
 import { formatDiffText } from "../diff/format-diff-text.js";
@@ -20,6 +21,7 @@ export async function runDiffCommand(context: CommandContext): Promise<number> {
   const { options, repoRoot } = context;
   const cacheDir = options.cache ? defaultCacheDir(repoRoot) : false;
   let report: DiffReport;
+  let prelude: string | undefined;
   if (options.againstEnv !== undefined) {
     const [from, ...others] = options.environments;
     if (from === undefined || others.length > 0 || options.base !== undefined || options.positionals.length > 0) {
@@ -28,24 +30,37 @@ export async function runDiffCommand(context: CommandContext): Promise<number> {
     report = await diffEnvironments({ repoRoot, from, to: options.againstEnv, cacheDir, ...(options.head === undefined ? {} : { ref: options.head }) });
   } else {
     if (options.base === undefined) throw new UserError("diff needs --base REF (for example origin/main), or --env A --against-env B");
-    report = await diffRevisions({
+    const comparison = await compareRevisions({
       repoRoot,
       base: options.base,
       head: options.head,
       environments: [...options.positionals, ...options.environments],
       cacheDir,
     });
+    report = comparison.report;
+    if (options.format === "markdown") {
+      prelude = accessDiffSection(
+        report.environments.map((e) => ({
+          name: e.name,
+          before: comparison.base.environments.get(e.name) ?? [],
+          after: comparison.head.environments.get(e.name) ?? [],
+        })),
+      );
+    }
   }
-  await writeReport(await formatReport(report, context), options.output, context.cwd);
+  await writeReport(await formatReport(report, context, prelude), options.output, context.cwd);
   return EXIT.clean;
 }
 
-async function formatReport(report: DiffReport, context: CommandContext): Promise<string> {
+async function formatReport(report: DiffReport, context: CommandContext, prelude: string | undefined): Promise<string> {
   switch (context.options.format) {
     case "json":
       return formatDiffJson(report);
     case "markdown":
-      return formatDiffMarkdown(report, { findingsByEnvironment: await findingsAtHead(report, context) });
+      return formatDiffMarkdown(report, {
+        findingsByEnvironment: await findingsAtHead(report, context),
+        ...(prelude === undefined || prelude === "" ? {} : { prelude }),
+      });
     case "text":
       return formatDiffText(report, { color: process.stdout.isTTY === true && context.options.output === undefined });
     default:

@@ -12,6 +12,11 @@ Usage:
                                                  (no --head: the working tree, uncommitted edits included)
   mesh-policy diff     --env A --against-env B [--head REF]
                                                  what B would change if it rendered what A renders
+  mesh-policy explain  --env ENV --from SOURCE --to SERVICE:PORT [--method M] [--path P]
+                       [--header k=v]... [--jwt-claims FILE]
+                                                 would this request be routed and allowed, and why
+  mesh-policy graph    --env ENV [--format mermaid|json|html|text]
+                                                 who can reach whom: the access matrix and graph
   mesh-policy schemas export --kubeconform DIR   our schemas in kubeconform's layout, for offline use
   mesh-policy rules    [--format text|json|markdown]
                                                  list the checks (markdown: docs/rules.md)

@@ -10,6 +10,7 @@ import {
   type CommandContext,
 } from "./commands.js";
 import type { CommandName } from "./command-names.js";
+import { runExplainCommand, runGraphCommand } from "./access-commands.js";
 import { runDiffCommand } from "./diff-command.js";
 import { EXIT } from "./exit-codes.js";
 import { HELP } from "./help.js";
@@ -21,6 +22,8 @@ const COMMANDS: Record<CommandName, (context: CommandContext) => Promise<number>
   validate: runValidateCommand,
   lint: runLintCommand,
   diff: runDiffCommand,
+  explain: runExplainCommand,
+  graph: runGraphCommand,
   rules: runRulesCommand,
   schemas: runSchemasCommand,
 };

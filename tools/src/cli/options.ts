@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { UserError } from "../model/errors.js";
 import { FAIL_ON, type FailOn } from "./exit-codes.js";
 
-export const FORMATS = ["text", "json", "sarif", "markdown", "github"] as const;
+export const FORMATS = ["text", "json", "sarif", "markdown", "github", "mermaid", "html"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface CommonOptions {
@@ -16,6 +16,12 @@ export interface CommonOptions {
   base: string | undefined;
   head: string | undefined;
   againstEnv: string | undefined;
+  from: string | undefined;
+  to: string | undefined;
+  method: string | undefined;
+  path: string | undefined;
+  headers: string[];
+  jwtClaims: string | undefined;
   positionals: string[];
 }
 
@@ -38,6 +44,12 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
         base: { type: "string" },
         head: { type: "string" },
         "against-env": { type: "string" },
+        from: { type: "string" },
+        to: { type: "string" },
+        method: { type: "string" },
+        path: { type: "string" },
+        header: { type: "string", multiple: true, default: [] },
+        "jwt-claims": { type: "string" },
       },
     });
   } catch (error) {
@@ -57,6 +69,12 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
     base: values.base,
     head: values.head,
     againstEnv: values["against-env"],
+    from: values.from,
+    to: values.to,
+    method: values.method,
+    path: values.path,
+    headers: values.header,
+    jwtClaims: values["jwt-claims"],
     positionals,
   };
 }

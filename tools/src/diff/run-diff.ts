@@ -27,6 +27,18 @@ export interface DiffRevisionsOptions {
  * reported whole, as added or removed.
  */
 export async function diffRevisions(options: DiffRevisionsOptions): Promise<DiffReport> {
+  return (await compareRevisions(options)).report;
+}
+
+/** The diff report together with the two rendered trees it was computed from. */
+export interface RevisionComparison {
+  report: DiffReport;
+  base: RenderedTree;
+  head: RenderedTree;
+}
+
+/** diffRevisions, keeping the rendered trees for callers that derive more from them (who can reach whom). */
+export async function compareRevisions(options: DiffRevisionsOptions): Promise<RevisionComparison> {
   const { repoRoot } = options;
   const workingTree = "head" in options && options.head === undefined;
   const headRef = options.head ?? "HEAD";
@@ -63,7 +75,11 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Diff
     if (status === "changed" && changeCount(diff) === 0) unchangedEnvironments.push(name);
     else environments.push({ name, status, ...diff });
   }
-  return { version: DIFF_REPORT_VERSION, base: sideOf(base, null), head: sideOf(head, null), environments, unchangedEnvironments };
+  return {
+    report: { version: DIFF_REPORT_VERSION, base: sideOf(base, null), head: sideOf(head, null), environments, unchangedEnvironments },
+    base,
+    head,
+  };
 }
 
 export interface DiffEnvironmentsOptions {

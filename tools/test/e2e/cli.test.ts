@@ -144,6 +144,40 @@ describe("mesh-policy diff", () => {
   });
 });
 
+describe("mesh-policy explain and graph", () => {
+  it("explains why the frontend may call the backend's API, and the route it takes", async () => {
+    const run = await runCli(
+      ["explain", "--env", "prod", "--from", "vapora-frontend", "--to", "vapora-backend:8001", "--method", "GET", "--path", "/api/tasks", "--format", "json"],
+      { env: cacheEnv },
+    );
+    expect(run.exitCode).toBe(0);
+    const explanation = JSON.parse(run.stdout) as { verdict: string };
+    expect(explanation.verdict).toBe("allowed");
+  });
+
+  it("explains a denial in text", async () => {
+    const run = await runCli(["explain", "--env", "prod", "--from", "vapora-agents", "--to", "vapora-backend:8001"], { env: cacheEnv });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/verdict: denied/);
+  });
+
+  it("draws who can reach whom as Mermaid and as a self-contained HTML page", async () => {
+    const mermaid = await runCli(["graph", "--env", "prod", "--format", "mermaid"], { env: cacheEnv });
+    expect(mermaid.stdout.startsWith("flowchart LR\n")).toBe(true);
+    expect(mermaid.stdout).toContain('-.->|"8001: GET,POST,PUT,PATCH,DELETE /api/* with JWT"|');
+    const html = await runCli(["graph", "--env", "prod", "--format", "html"], { env: cacheEnv });
+    expect(html.stdout).toMatch(/^<!DOCTYPE html>/i);
+    expect(html.stdout).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+  });
+
+  it("an unknown source or a missing --to: exit 2 with what to write", async () => {
+    const unknown = await runCli(["explain", "--env", "prod", "--from", "nobody", "--to", "vapora-backend:8001"], { env: cacheEnv });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/^mesh-policy: .*nobody/);
+    expect((await runCli(["explain", "--env", "prod", "--from", "vapora-frontend"])).exitCode).toBe(2);
+  });
+});
+
 describe("mesh-policy render", () => {
   it("writes kustomize's output whole to --output", async () => {
     const output = path.join(scratch, "prod.yaml");

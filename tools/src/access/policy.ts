@@ -1,0 +1,170 @@
+import { isJsonObject, type JsonObject, type Resource } from "../model/resource.js";
+import { arrayAt, namespaceOf, objectAt, stringMap } from "../lint/mesh-index.js";
+
+/**
+ * AuthorizationPolicy and RequestAuthentication objects, parsed once into plain data the evaluators
+ * read (istio-semantics.md §2). Absent and empty lists are the same thing (proto3 repeated fields).
+ */
+
+export const AUTHZ_ACTIONS = ["ALLOW", "DENY", "AUDIT", "CUSTOM"] as const;
+export type AuthzAction = (typeof AUTHZ_ACTIONS)[number];
+export const DRY_RUN_ANNOTATION = "istio.io/dry-run";
+
+/** The fields of a `source`; `not*` fields are the negated lists. */
+export const SOURCE_FIELDS = [
+  "principals",
+  "notPrincipals",
+  "requestPrincipals",
+  "notRequestPrincipals",
+  "namespaces",
+  "notNamespaces",
+  "serviceAccounts",
+  "notServiceAccounts",
+  "trustDomains",
+  "notTrustDomains",
+  "ipBlocks",
+  "notIpBlocks",
+  "remoteIpBlocks",
+  "notRemoteIpBlocks",
+] as const;
+export type SourceField = (typeof SOURCE_FIELDS)[number];
+
+export const OPERATION_FIELDS = ["hosts", "notHosts", "ports", "notPorts", "methods", "notMethods", "paths", "notPaths"] as const;
+export type OperationField = (typeof OPERATION_FIELDS)[number];
+
+export type FieldValues<F extends string> = Partial<Record<F, string[]>>;
+
+export interface ParsedCondition {
+  key: string;
+  values: string[];
+  notValues: string[];
+}
+
+export interface ParsedRule {
+  index: number;
+  /** Undefined when `from` is absent or empty: any source. */
+  from: Array<FieldValues<SourceField>> | undefined;
+  /** Undefined when `to` is absent or empty: any operation. */
+  to: Array<FieldValues<OperationField>> | undefined;
+  when: ParsedCondition[];
+}
+
+export interface ParsedPolicy {
+  /** `namespace/name`. */
+  id: string;
+  namespace: string;
+  name: string;
+  action: AuthzAction;
+  /** CUSTOM only: `provider.name`. */
+  provider: string | undefined;
+  /** `selector.matchLabels`; undefined when absent or empty (the whole namespace, or the mesh in the root namespace). */
+  selector: Record<string, string> | undefined;
+  /** `targetRef` / `targetRefs` present: sidecars ignore the policy completely (§2.1). */
+  hasTargetRefs: boolean;
+  /** `istio.io/dry-run` parses true (Go ParseBool): not enforced (§2.10). */
+  dryRun: boolean;
+  /** `[]` when `rules` is absent or empty: the policy never matches (`spec: {}` is ALLOW-nothing). */
+  rules: ParsedRule[];
+  /** For ordering (§2.1.4): creationTimestamp when the object has one. */
+  creationTimestamp: string | undefined;
+  resource: Resource;
+}
+
+/** Go's strconv.ParseBool true values. */
+const GO_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+
+export function parseAuthorizationPolicy(resource: Resource): ParsedPolicy {
+  const metadata = objectAt(resource.object, "metadata");
+  const spec = objectAt(resource.object, "spec");
+  const action = typeof spec["action"] === "string" && (AUTHZ_ACTIONS as readonly string[]).includes(spec["action"]) ? (spec["action"] as AuthzAction) : "ALLOW";
+  const selector = stringMap(objectAt(spec, "selector")["matchLabels"]);
+  const annotations = stringMap(metadata["annotations"]);
+  const namespace = namespaceOf(resource);
+  return {
+    id: `${namespace}/${resource.name}`,
+    namespace,
+    name: resource.name,
+    action,
+    provider: typeof objectAt(spec, "provider")["name"] === "string" ? (objectAt(spec, "provider")["name"] as string) : undefined,
+    selector: Object.keys(selector).length > 0 ? selector : undefined,
+    hasTargetRefs: isJsonObject(spec["targetRef"]) || arrayAt(spec, "targetRefs").length > 0,
+    dryRun: GO_TRUE.has(annotations[DRY_RUN_ANNOTATION] ?? ""),
+    rules: arrayAt(spec, "rules").map((rule, index) => parseRule(rule, index)),
+    creationTimestamp: typeof metadata["creationTimestamp"] === "string" ? metadata["creationTimestamp"] : undefined,
+    resource,
+  };
+}
+
+function parseRule(value: unknown, index: number): ParsedRule {
+  const rule = isJsonObject(value) ? value : {};
+  const from = arrayAt(rule, "from").map((entry) => fieldValues(objectAt(entry, "source"), SOURCE_FIELDS));
+  const to = arrayAt(rule, "to").map((entry) => fieldValues(objectAt(entry, "operation"), OPERATION_FIELDS));
+  const when = arrayAt(rule, "when")
+    .filter(isJsonObject)
+    .map((condition) => ({
+      key: typeof condition["key"] === "string" ? condition["key"] : "",
+      values: strings(condition["values"]),
+      notValues: strings(condition["notValues"]),
+    }));
+  return { index, from: from.length > 0 ? from : undefined, to: to.length > 0 ? to : undefined, when };
+}
+
+function fieldValues<F extends string>(object: JsonObject, fields: readonly F[]): FieldValues<F> {
+  const result: FieldValues<F> = {};
+  for (const field of fields) {
+    const values = strings(object[field]);
+    if (values.length > 0) result[field] = values;
+  }
+  return result;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map((v) => (typeof v === "number" ? String(v) : v)).filter((v): v is string => typeof v === "string") : [];
+}
+
+// ---- RequestAuthentication ----
+
+export interface ParsedJwtRule {
+  issuer: string;
+  audiences: string[];
+}
+
+export interface ParsedRequestAuthentication {
+  id: string;
+  namespace: string;
+  name: string;
+  selector: Record<string, string> | undefined;
+  hasTargetRefs: boolean;
+  jwtRules: ParsedJwtRule[];
+  resource: Resource;
+}
+
+export function parseRequestAuthentication(resource: Resource): ParsedRequestAuthentication {
+  const spec = objectAt(resource.object, "spec");
+  const selector = stringMap(objectAt(spec, "selector")["matchLabels"]);
+  const namespace = namespaceOf(resource);
+  return {
+    id: `${namespace}/${resource.name}`,
+    namespace,
+    name: resource.name,
+    selector: Object.keys(selector).length > 0 ? selector : undefined,
+    hasTargetRefs: isJsonObject(spec["targetRef"]) || arrayAt(spec, "targetRefs").length > 0,
+    jwtRules: arrayAt(spec, "jwtRules")
+      .filter(isJsonObject)
+      .map((rule) => ({ issuer: typeof rule["issuer"] === "string" ? rule["issuer"] : "", audiences: strings(rule["audiences"]) })),
+    resource,
+  };
+}
+
+/** Sort key of Istio's `sortConfigByCreationTime`: creationTimestamp (absent = Go's zero time, oldest), then name, then namespace. */
+export function compareByCreation(
+  a: { creationTimestamp: string | undefined; name: string; namespace: string },
+  b: { creationTimestamp: string | undefined; name: string; namespace: string },
+): number {
+  const ta = a.creationTimestamp === undefined ? 0 : Date.parse(a.creationTimestamp) || 0;
+  const tb = b.creationTimestamp === undefined ? 0 : Date.parse(b.creationTimestamp) || 0;
+  if (ta !== tb) return ta - tb;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  return 0;
+}

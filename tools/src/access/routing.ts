@@ -1,0 +1,487 @@
+import type { ServiceInfo } from "../lint/mesh-index.js";
+import type { Resource } from "../model/resource.js";
+import type { SourceIdentity } from "./identity.js";
+import { compareText, workloadsOfService, type AccessModel, type AccessWorkload } from "./mesh-model.js";
+import { destinationRuleFor } from "./mtls.js";
+import { compareByCreation } from "./policy.js";
+import { arrayAt, isExportedToNamespace, namespaceOf, objectAt, resolveHost, stringMap } from "./resource-fields.js";
+import { selectorMatches } from "./selector-index.js";
+import { stripQuery } from "./string-match.js";
+
+/**
+ * VirtualService routing of one HTTP request (istio-semantics.md §4.1–§4.9): which VirtualService
+ * applies, the first matching `http` rule, its destinations with relative weights and subsets, the
+ * timeout and the retry policy, or 404 NR when a host with a VirtualService has no matching rule.
+ */
+
+export interface RouteRequest {
+  method: string;
+  /** As sent, query string included. */
+  path: string;
+  /** Lower-cased names. */
+  headers: Readonly<Record<string, string>>;
+  /** `:authority` (Host header). */
+  authority: string;
+  /** The port the client connects to (a Service port). */
+  port: number;
+  /** `:scheme`; defaults to `http` on a sidecar and `https` on a gateway (TLS terminated there). */
+  scheme?: string;
+  /** The gateway listener port the request arrived on; default 443. */
+  gatewayPort?: number;
+}
+
+export interface RetryPolicy {
+  /** `default`: `retries` unset (mesh default); `explicit`; `disabled`: `attempts` unset or ≤ 0 in an explicit block. */
+  origin: "default" | "explicit" | "disabled";
+  attempts: number;
+  retryOn: string;
+  perTryTimeout: string | undefined;
+}
+
+/** Istio's retry policy when a route sets no `retries` (§4.9). */
+export const DEFAULT_RETRIES: RetryPolicy = {
+  origin: "default",
+  attempts: 2,
+  retryOn: "connect-failure,refused-stream,unavailable,cancelled",
+  perTryTimeout: undefined,
+};
+
+export interface RoutedDestination {
+  /** FQDN. */
+  host: string;
+  /** The Service port the destination uses. */
+  port: number;
+  subset: string | undefined;
+  /** As written (undefined when absent). */
+  weight: number | undefined;
+  /** Share of the traffic, 0–100, rounded to two decimals. */
+  percent: number;
+  service: ServiceInfo | undefined;
+  /** The container port behind the Service port (undefined when the Service is unknown or targetPort is a name). */
+  targetPort: number | string | undefined;
+  workloads: AccessWorkload[];
+  /** Why requests to this destination fail before reaching a pod (unknown host, missing subset). */
+  problem: string | undefined;
+}
+
+export type RouteOutcome = "routed" | "not-found" | "redirect" | "direct-response" | "unsupported";
+
+export interface Routing {
+  outcome: RouteOutcome;
+  /** `virtual-service`; `default-route` (the host has no VirtualService); `kube-proxy` (the client has no sidecar). */
+  via: "virtual-service" | "default-route" | "kube-proxy";
+  /** `namespace/name` of the VirtualService (or several, merged on a gateway). */
+  virtualService: string | undefined;
+  routeIndex: number | undefined;
+  routeName: string | undefined;
+  /** `match[i]` and what it tests, or undefined for a match-less (catch-all) rule. */
+  match: { index: number; text: string } | undefined;
+  destinations: RoutedDestination[];
+  /** VirtualService `timeout` as written; undefined = none (Istio's default is no timeout). */
+  timeout: string | undefined;
+  retries: RetryPolicy | undefined;
+  /** HTTP status for not-found (404), redirect and direct-response. */
+  status: number | undefined;
+  notes: string[];
+}
+
+// ---- VirtualService index ----
+
+interface ParsedVirtualService {
+  id: string;
+  namespace: string;
+  name: string;
+  hosts: string[];
+  /** Resolved gateways; empty = mesh. */
+  gateways: Array<{ mesh: true } | { mesh: false; namespace: string; name: string }>;
+  exportTo: string[];
+  http: unknown[];
+  creationTimestamp: string | undefined;
+  resource: Resource;
+}
+
+const vsIndexes = new WeakMap<AccessModel, ParsedVirtualService[]>();
+
+function virtualServices(model: AccessModel): ParsedVirtualService[] {
+  let list = vsIndexes.get(model);
+  if (list !== undefined) return list;
+  list = model.mesh
+    .kind("VirtualService")
+    .filter((r) => r.apiVersion.startsWith("networking.istio.io/"))
+    .map((resource) => {
+      const namespace = namespaceOf(resource);
+      const spec = objectAt(resource.object, "spec");
+      const metadata = objectAt(resource.object, "metadata");
+      return {
+        id: `${namespace}/${resource.name}`,
+        namespace,
+        name: resource.name,
+        hosts: arrayAt(spec, "hosts").filter((h): h is string => typeof h === "string").map((h) => resolveHost(h, namespace).toLowerCase()),
+        gateways: arrayAt(spec, "gateways")
+          .filter((g): g is string => typeof g === "string")
+          .map((g) => resolveGatewayRef(g, namespace)),
+        exportTo: arrayAt(spec, "exportTo").filter((e): e is string => typeof e === "string"),
+        http: arrayAt(spec, "http"),
+        creationTimestamp: typeof metadata["creationTimestamp"] === "string" ? metadata["creationTimestamp"] : undefined,
+        resource,
+      };
+    })
+    .sort(compareByCreation);
+  vsIndexes.set(model, list);
+  return list;
+}
+
+function resolveGatewayRef(ref: string, namespace: string): ParsedVirtualService["gateways"][number] {
+  if (ref === "mesh") return { mesh: true };
+  const slash = ref.indexOf("/");
+  return slash === -1 ? { mesh: false, namespace, name: ref } : { mesh: false, namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
+}
+
+function isMeshBound(vs: ParsedVirtualService): boolean {
+  return vs.gateways.length === 0 || vs.gateways.some((g) => g.mesh);
+}
+
+/** `*.example.com` covers `a.example.com`; `*` covers everything. */
+function hostCovers(pattern: string, host: string): boolean {
+  if (pattern === host || pattern === "*") return true;
+  return pattern.startsWith("*.") && host.endsWith(pattern.slice(1));
+}
+
+/** The most specific VirtualService host entry that covers `host` (exact beats wildcard; longer wildcard beats shorter). */
+function hostSpecificity(vs: ParsedVirtualService, host: string): number {
+  let best = -1;
+  for (const h of vs.hosts) {
+    if (h === host) return Number.MAX_SAFE_INTEGER;
+    if (hostCovers(h, host)) best = Math.max(best, h.length);
+  }
+  return best;
+}
+
+/**
+ * The VirtualService a sidecar uses for a host (§4.2–§4.4): bound to `mesh`, exported to the client's
+ * namespace, most specific host; among equals the client's own namespace first, then the oldest.
+ * Sidecars do not merge VirtualServices: later ones for the same host are ignored (IST0109).
+ */
+export function sidecarVirtualService(model: AccessModel, clientNamespace: string, host: string): { chosen: ParsedVirtualService | undefined; ignored: string[] } {
+  const name = host.toLowerCase();
+  const candidates = virtualServices(model)
+    .filter((vs) => isMeshBound(vs) && isExportedToNamespace(vs.exportTo, vs.namespace, clientNamespace))
+    .map((vs) => ({ vs, specificity: hostSpecificity(vs, name) }))
+    .filter((c) => c.specificity >= 0);
+  if (candidates.length === 0) return { chosen: undefined, ignored: [] };
+  const best = Math.max(...candidates.map((c) => c.specificity));
+  const top = candidates.filter((c) => c.specificity === best).map((c) => c.vs);
+  // Stable sort: the client's namespace first; otherwise the creation order of `virtualServices`.
+  const ordered = [...top.filter((vs) => vs.namespace === clientNamespace), ...top.filter((vs) => vs.namespace !== clientNamespace)];
+  return { chosen: ordered[0], ignored: ordered.slice(1).map((vs) => vs.id) };
+}
+
+/** The gateway-bound VirtualServices of a gateway proxy (its labels selected by the Gateway resources they name). */
+function gatewayVirtualServices(model: AccessModel, gatewayLabels: Readonly<Record<string, string>>): ParsedVirtualService[] {
+  const gatewaySelects = (namespace: string, name: string) => {
+    const gateway = model.mesh.kind("Gateway").find((g) => g.apiVersion.startsWith("networking.istio.io/") && g.name === name && namespaceOf(g) === namespace);
+    if (gateway === undefined) return false;
+    const selector = stringMap(objectAt(objectAt(gateway.object, "spec"), "selector"));
+    return selectorMatches(selector, gatewayLabels);
+  };
+  return virtualServices(model).filter((vs) => vs.gateways.some((g) => !g.mesh && gatewaySelects(g.namespace, g.name)));
+}
+
+/**
+ * The authority a client of the gateway would use to reach `host`: the first concrete host of the
+ * first gateway-bound VirtualService (by name) that has a destination on `host`. Undefined when none.
+ */
+export function gatewayAuthorityFor(model: AccessModel, gatewayLabels: Readonly<Record<string, string>>, host: string): string | undefined {
+  const name = host.toLowerCase();
+  const bound = [...gatewayVirtualServices(model, gatewayLabels)].sort((a, b) => compareText(a.id, b.id));
+  for (const vs of bound) {
+    const targets = vs.http.flatMap((route) => arrayAt(route, "route").map((w) => resolveHost(String(objectAt(w, "destination")["host"] ?? ""), vs.namespace).toLowerCase()));
+    const concrete = vs.hosts.find((h) => !h.includes("*"));
+    if (targets.includes(name) && concrete !== undefined) return concrete;
+  }
+  return undefined;
+}
+
+// ---- Routing ----
+
+export interface RouteTarget {
+  /** FQDN of the host the client addresses. */
+  host: string;
+  service: ServiceInfo | undefined;
+}
+
+export function routeRequest(model: AccessModel, source: SourceIdentity, target: RouteTarget, request: RouteRequest): Routing {
+  if (!source.proxied || source.namespace === undefined) {
+    return {
+      ...emptyRouting("routed", "kube-proxy"),
+      destinations: target.service === undefined ? [] : [destinationFor(model, source, target.host, request.port, undefined, undefined, 100)],
+      notes: ["the client has no sidecar: no VirtualService applies; kube-proxy sends the connection to any endpoint of the Service"],
+    };
+  }
+  if (source.kind === "gateway") return routeAtGateway(model, source, target, request);
+  const { chosen, ignored } = sidecarVirtualService(model, source.namespace, target.host);
+  const notes = ignored.map((id) => `VirtualService ${id} also claims this host and is ignored by sidecars (IST0109: the oldest wins)`);
+  if (chosen === undefined) {
+    return {
+      ...emptyRouting("routed", "default-route"),
+      destinations: target.service === undefined ? [] : [destinationFor(model, source, target.host, request.port, undefined, undefined, 100)],
+      retries: DEFAULT_RETRIES,
+      notes: [...notes, "no VirtualService for this host: the default route sends traffic to every endpoint of the Service (no timeout, default retries)"],
+    };
+  }
+  return evaluateRoutes(model, source, [{ vs: chosen, routes: chosen.http.map((route, index) => ({ route, index })) }], request, { gatewayRef: undefined }, notes);
+}
+
+function routeAtGateway(model: AccessModel, source: SourceIdentity, target: RouteTarget, request: RouteRequest): Routing {
+  const authority = request.authority.replace(/:\d+$/, "").toLowerCase();
+  const bound = gatewayVirtualServices(model, source.labels);
+  const forAuthority = bound.filter((vs) => vs.hosts.some((h) => hostCovers(h, authority)));
+  if (forAuthority.length === 0) {
+    return {
+      ...emptyRouting("not-found", "virtual-service"),
+      status: 404,
+      notes: [
+        bound.length === 0
+          ? "no VirtualService is bound to a Gateway that selects this gateway: it routes nothing (404)"
+          : `no gateway-bound VirtualService has host ${authority}: the gateway answers 404 (bound hosts: ${[...new Set(bound.flatMap((vs) => vs.hosts))].sort().join(", ")})`,
+      ],
+    };
+  }
+  // Gateways merge the VirtualServices of one host; the order across resources is undefined (§4.4),
+  // so they are taken by name, with match-less rules moved to the end.
+  const merged = [...forAuthority].sort((a, b) => compareText(a.id, b.id));
+  const notes = merged.length > 1 ? [`the gateway merges ${merged.map((vs) => vs.id).join(", ")}; the rule order across them is undefined`] : [];
+  const parts = merged.map((vs) => ({ vs, routes: vs.http.map((route, index) => ({ route, index })) }));
+  if (merged.length > 1) {
+    const catchAll = parts.map((p) => ({ vs: p.vs, routes: p.routes.filter((r) => arrayAt(r.route, "match").length === 0) }));
+    const specific = parts.map((p) => ({ vs: p.vs, routes: p.routes.filter((r) => arrayAt(r.route, "match").length > 0) }));
+    return evaluateRoutes(model, source, [...specific, ...catchAll], request, { gatewayRef: merged }, notes, target);
+  }
+  return evaluateRoutes(model, source, parts, request, { gatewayRef: merged }, notes, target);
+}
+
+function emptyRouting(outcome: RouteOutcome, via: Routing["via"]): Routing {
+  return {
+    outcome,
+    via,
+    virtualService: undefined,
+    routeIndex: undefined,
+    routeName: undefined,
+    match: undefined,
+    destinations: [],
+    timeout: undefined,
+    retries: undefined,
+    status: undefined,
+    notes: [],
+  };
+}
+
+function evaluateRoutes(
+  model: AccessModel,
+  source: SourceIdentity,
+  parts: Array<{ vs: ParsedVirtualService; routes: Array<{ route: unknown; index: number }> }>,
+  request: RouteRequest,
+  context: { gatewayRef: ParsedVirtualService[] | undefined },
+  notes: string[],
+  target?: RouteTarget,
+): Routing {
+  const vsIds = [...new Set(parts.map((p) => p.vs.id))].join(", ");
+  for (const { vs, routes } of parts) {
+    for (const { route, index } of routes) {
+      const matches = arrayAt(route, "match");
+      let matched: { index: number; text: string } | undefined;
+      if (matches.length > 0) {
+        const i = matches.findIndex((m) => matchRequest(m, request, source, vs, context.gatewayRef !== undefined));
+        if (i === -1) continue;
+        matched = { index: i, text: describeMatch(matches[i]) };
+      }
+      const spec = objectAt({ r: route }, "r");
+      const routing: Routing = {
+        ...emptyRouting("routed", "virtual-service"),
+        virtualService: vs.id,
+        routeIndex: index,
+        routeName: typeof spec["name"] === "string" ? spec["name"] : undefined,
+        match: matched,
+        notes: [...notes],
+      };
+      if (isNonEmptyObject(spec["delegate"])) return { ...routing, outcome: "unsupported", notes: [...routing.notes, "delegate VirtualServices are not simulated"] };
+      if (isNonEmptyObject(spec["redirect"])) {
+        const redirect = objectAt(spec, "redirect");
+        return { ...routing, outcome: "redirect", status: typeof redirect["redirectCode"] === "number" ? redirect["redirectCode"] : 301 };
+      }
+      if (isNonEmptyObject(spec["directResponse"])) {
+        const status = objectAt(spec, "directResponse")["status"];
+        return { ...routing, outcome: "direct-response", status: typeof status === "number" ? status : undefined };
+      }
+      const weighted = arrayAt(route, "route");
+      const weights = weighted.map((w) => {
+        const weight = objectAt({ w }, "w")["weight"];
+        return typeof weight === "number" ? weight : undefined;
+      });
+      const total = weights.reduce<number>((sum, w) => sum + (w ?? 0), 0);
+      if (weighted.length > 1 && total === 0) {
+        return { ...routing, outcome: "unsupported", notes: [...routing.notes, "every destination has weight 0: Istio rejects this route (total destination weight = 0)"] };
+      }
+      const destinations = weighted.flatMap((entry, i) => {
+        const destination = objectAt(entry, "destination");
+        const weight = weights[i];
+        // A single destination takes all traffic; with several, weight 0 (or absent) gets none (§4.6).
+        const percent = weighted.length === 1 ? 100 : Math.round(((weight ?? 0) / total) * 10000) / 100;
+        if (weighted.length > 1 && (weight ?? 0) === 0) return [];
+        const host = resolveHost(String(destination["host"] ?? ""), vs.namespace).toLowerCase();
+        const portNumber = objectAt(destination, "port")["number"];
+        const subset = typeof destination["subset"] === "string" && destination["subset"] !== "" ? destination["subset"] : undefined;
+        return [destinationFor(model, source, host, request.port, typeof portNumber === "number" ? portNumber : undefined, subset, percent, weight)];
+      });
+      const retries = retryPolicy(spec);
+      if (isNonEmptyObject(spec["fault"])) routing.notes.push("fault injection is set: Istio does not enable the timeout and retries of this route");
+      if (isNonEmptyObject(spec["mirror"]) || arrayAt(spec, "mirrors").length > 0) routing.notes.push("requests are also mirrored (fire and forget)");
+      if (target !== undefined && !destinations.some((d) => d.host === target.host.toLowerCase())) {
+        routing.notes.push(`this request is routed to ${destinations.map((d) => d.host).join(", ") || "no destination"}, not to ${target.host}`);
+      }
+      return { ...routing, destinations, timeout: typeof spec["timeout"] === "string" ? spec["timeout"] : undefined, retries };
+    }
+  }
+  return {
+    ...emptyRouting("not-found", "virtual-service"),
+    virtualService: vsIds,
+    status: 404,
+    notes: [...notes, `no http rule of ${vsIds} matches: Envoy answers 404 with response flag NR (a host with a VirtualService has no fallback to the default route)`],
+  };
+}
+
+function isNonEmptyObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** §4.9: unset = mesh default (2 attempts); explicit with `attempts` ≤ 0 or absent = no retries. */
+export function retryPolicy(route: Record<string, unknown>): RetryPolicy {
+  if (!isNonEmptyObject(route["retries"])) return DEFAULT_RETRIES;
+  const retries = objectAt(route, "retries");
+  const attempts = typeof retries["attempts"] === "number" ? retries["attempts"] : 0;
+  const retryOn = typeof retries["retryOn"] === "string" && retries["retryOn"] !== "" ? retries["retryOn"] : DEFAULT_RETRIES.retryOn;
+  const perTryTimeout = typeof retries["perTryTimeout"] === "string" ? retries["perTryTimeout"] : undefined;
+  if (attempts <= 0) return { origin: "disabled", attempts: 0, retryOn, perTryTimeout };
+  return { origin: "explicit", attempts, retryOn, perTryTimeout };
+}
+
+function destinationFor(
+  model: AccessModel,
+  source: SourceIdentity,
+  host: string,
+  requestPort: number,
+  destinationPort: number | undefined,
+  subset: string | undefined,
+  percent: number,
+  weight?: number,
+): RoutedDestination {
+  const service = model.mesh.servicesByHost.get(host);
+  const ports = service?.ports ?? [];
+  const port = destinationPort ?? (ports.length === 1 ? (ports[0]?.port ?? requestPort) : requestPort);
+  const servicePort = ports.find((p) => p.port === port);
+  const base: RoutedDestination = {
+    host,
+    port,
+    subset,
+    weight,
+    percent,
+    service,
+    targetPort: servicePort?.targetPort,
+    workloads: [],
+    problem: undefined,
+  };
+  if (service === undefined) return { ...base, problem: `host ${host} is not a Service of this configuration` };
+  if (servicePort === undefined) return { ...base, problem: `Service ${service.namespace}/${service.resource.name} has no port ${port}` };
+  let subsetLabels: Record<string, string> = {};
+  if (subset !== undefined) {
+    const rule = source.namespace === undefined ? undefined : destinationRuleFor(model, host, source.namespace, service.namespace, source.labels);
+    const found = rule?.subsets.find((s) => s.name === subset);
+    if (found === undefined) {
+      return { ...base, problem: `subset ${subset} is not defined in a DestinationRule the client sees: requests fail with 503 (IST0101)` };
+    }
+    subsetLabels = found.labels;
+  }
+  const workloads = workloadsOfService(model, service, subsetLabels);
+  return { ...base, workloads, problem: workloads.length === 0 ? "no known workload behind this destination" : undefined };
+}
+
+// ---- Match conditions ----
+
+function matchRequest(match: unknown, request: RouteRequest, source: SourceIdentity, vs: ParsedVirtualService, atGateway: boolean): boolean {
+  const m = objectAt({ m: match }, "m");
+  const path = stripQuery(request.path);
+  const uri = objectAt(m, "uri");
+  if (Object.keys(uri).length > 0 && !matchStringMatch(uri, path, m["ignoreUriCase"] === true)) return false;
+  for (const [key, target] of [
+    ["method", request.method],
+    ["authority", request.authority],
+    ["scheme", request.scheme ?? (atGateway ? "https" : "http")],
+  ] as const) {
+    const sm = objectAt(m, key);
+    if (Object.keys(sm).length === 0) continue;
+    if (!matchStringMatch(sm, target, false)) return false;
+  }
+  for (const [name, sm] of Object.entries(objectAt(m, "headers"))) {
+    if (["uri", "scheme", "method", "authority"].includes(name)) continue;
+    const value = request.headers[name.toLowerCase()];
+    if (value === undefined || !matchStringMatch(objectAt({ sm }, "sm"), value, false)) return false;
+  }
+  for (const [name, sm] of Object.entries(objectAt(m, "withoutHeaders"))) {
+    const value = request.headers[name.toLowerCase()];
+    if (value !== undefined && matchStringMatch(objectAt({ sm }, "sm"), value, false)) return false;
+  }
+  const query = new URLSearchParams(request.path.includes("?") ? request.path.slice(request.path.indexOf("?") + 1) : "");
+  for (const [name, sm] of Object.entries(objectAt(m, "queryParams"))) {
+    const value = query.get(name);
+    if (value === null || !matchStringMatch(objectAt({ sm }, "sm"), value, false)) return false;
+  }
+  // At a gateway the port is its listener's (TLS terminated there: 443), not the Service port.
+  if (typeof m["port"] === "number" && m["port"] !== (atGateway ? (request.gatewayPort ?? 443) : request.port)) return false;
+  const sourceLabels = stringMap(m["sourceLabels"]);
+  if (Object.keys(sourceLabels).length > 0 && !selectorMatches(sourceLabels, source.labels)) return false;
+  if (typeof m["sourceNamespace"] === "string" && m["sourceNamespace"] !== source.namespace) return false;
+  const gateways = arrayAt(m, "gateways").filter((g): g is string => typeof g === "string");
+  if (gateways.length > 0) {
+    const refs = gateways.map((g) => resolveGatewayRef(g, vs.namespace));
+    if (!atGateway && !refs.some((g) => g.mesh)) return false;
+    if (atGateway && !refs.some((g) => !g.mesh)) return false;
+  }
+  return true;
+}
+
+/** Istio StringMatch: exact, prefix (plain string prefix), regex (RE2, whole value); `{}` = present. */
+function matchStringMatch(sm: Record<string, unknown>, value: string, ignoreCase: boolean): boolean {
+  const fold = (s: string) => (ignoreCase ? s.toLowerCase() : s);
+  if (typeof sm["exact"] === "string") return fold(value) === fold(sm["exact"]);
+  if (typeof sm["prefix"] === "string") return fold(value).startsWith(fold(sm["prefix"]));
+  if (typeof sm["regex"] === "string") {
+    try {
+      return new RegExp(`^(?:${sm["regex"].replaceAll("(?P<", "(?<")})$`).test(value);
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+function describeMatch(match: unknown): string {
+  const m = objectAt({ m: match }, "m");
+  const parts: string[] = [];
+  const sm = (label: string, value: Record<string, unknown>) => {
+    for (const kind of ["exact", "prefix", "regex"]) if (typeof value[kind] === "string") parts.push(`${label} ${kind} ${String(value[kind])}`);
+  };
+  sm("uri", objectAt(m, "uri"));
+  sm("method", objectAt(m, "method"));
+  sm("authority", objectAt(m, "authority"));
+  for (const [name, value] of Object.entries(objectAt(m, "headers"))) {
+    const before = parts.length;
+    sm(`header ${name}`, objectAt({ value }, "value"));
+    if (parts.length === before) parts.push(`header ${name} present`);
+  }
+  for (const name of Object.keys(objectAt(m, "withoutHeaders"))) parts.push(`without header ${name}`);
+  if (typeof m["port"] === "number") parts.push(`port ${m["port"]}`);
+  const labels = stringMap(m["sourceLabels"]);
+  if (Object.keys(labels).length > 0) parts.push(`sourceLabels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",")}`);
+  if (typeof m["sourceNamespace"] === "string") parts.push(`sourceNamespace ${m["sourceNamespace"]}`);
+  return parts.join(", ") || "empty match";
+}

@@ -1,0 +1,87 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { computeAccessMatrix, formatAccessMatrixText } from "../access/access-matrix.js";
+import { explainRequest, formatExplanationJson, formatExplanationText } from "../access/explain.js";
+import { formatGraphHtml, formatGraphJson, formatGraphMermaid } from "../access/graph.js";
+import { UserError } from "../model/errors.js";
+import type { Resource } from "../model/resource.js";
+import { resolveEnvironments } from "../render/environments.js";
+import { renderEnvironment } from "../render/render-environment.js";
+import type { CommandContext } from "./commands.js";
+import { EXIT } from "./exit-codes.js";
+import { writeReport } from "./write-report.js";
+
+/** `explain --env ENV --from SOURCE --to SERVICE:PORT [--method M] [--path P] [--header k=v]... [--jwt-claims FILE]` */
+export async function runExplainCommand(context: CommandContext): Promise<number> {
+  const { options } = context;
+  if (options.from === undefined || options.to === undefined) {
+    throw new UserError("usage: mesh-policy explain --env ENV --from SOURCE --to SERVICE:PORT [--method M] [--path P] [--header k=v]... [--jwt-claims FILE]");
+  }
+  const { environment, resources } = await renderOne(context);
+  const explanation = explainRequest(
+    resources,
+    {
+      from: options.from,
+      to: options.to,
+      ...(options.method === undefined ? {} : { method: options.method }),
+      ...(options.path === undefined ? {} : { path: options.path }),
+      ...(options.headers.length === 0 ? {} : { headers: parseHeaders(options.headers) }),
+      ...(options.jwtClaims === undefined ? {} : { jwtClaims: await readClaims(path.resolve(context.cwd, options.jwtClaims)) }),
+    },
+    { environment },
+  );
+  if (options.format !== "text" && options.format !== "json") throw new UserError("explain --format takes text or json");
+  await writeReport(options.format === "json" ? formatExplanationJson(explanation) : formatExplanationText(explanation), options.output, context.cwd);
+  return EXIT.clean;
+}
+
+/** `graph --env ENV [--format mermaid|json|html|text]`: who can reach whom, for a comment, a tool, a browser or a terminal. */
+export async function runGraphCommand(context: CommandContext): Promise<number> {
+  const { environment, resources } = await renderOne(context);
+  const matrix = computeAccessMatrix(resources, { environment });
+  const formats: Partial<Record<string, () => string>> = {
+    mermaid: () => formatGraphMermaid(matrix),
+    json: () => formatGraphJson(matrix),
+    html: () => formatGraphHtml(matrix, { title: `Who can reach whom: ${environment}` }),
+    text: () => formatAccessMatrixText(matrix),
+  };
+  const format = formats[context.options.format];
+  if (format === undefined) throw new UserError("graph --format takes mermaid, json, html or text");
+  await writeReport(format(), context.options.output, context.cwd);
+  return EXIT.clean;
+}
+
+async function renderOne(context: CommandContext): Promise<{ environment: string; resources: Resource[] }> {
+  const requested = [...context.options.environments, ...context.options.positionals];
+  if (requested.length !== 1) throw new UserError("name one environment with --env ENV");
+  const [environment] = await resolveEnvironments(context.repoRoot, requested);
+  if (environment === undefined) throw new UserError("name one environment with --env ENV");
+  const rendered = await renderEnvironment(context.repoRoot, environment, context.options.cache ? {} : { cacheDir: false });
+  return { environment, resources: rendered.resources };
+}
+
+function parseHeaders(pairs: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf("=");
+    if (equals <= 0) throw new UserError(`--header ${pair}: write it as name=value`);
+    headers[pair.slice(0, equals).toLowerCase()] = pair.slice(equals + 1);
+  }
+  return headers;
+}
+
+async function readClaims(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new UserError(`--jwt-claims ${file}: ${(error as Error).message}`);
+  }
+  try {
+    const claims = JSON.parse(text) as unknown;
+    if (typeof claims === "object" && claims !== null && !Array.isArray(claims)) return claims as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new UserError(`--jwt-claims ${file}: expected a JSON object of claims such as {"iss": "https://auth.example.com", "sub": "user-1"}`);
+}

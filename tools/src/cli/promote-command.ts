@@ -1,0 +1,91 @@
+import path from "node:path";
+import { UserError } from "../model/errors.js";
+import { applyPromotion } from "../promote/apply-promotion.js";
+import { formatPromotionJson, formatPromotionText } from "../promote/format-promotion.js";
+import { DEFAULT_MIN_SOAK_HOURS, planPromotion } from "../promote/plan-promotion.js";
+import { FORCEABLE_GATES, isUpToDate, type GateId } from "../promote/promotion-plan.js";
+import { defaultCacheDir } from "../render/render-environment.js";
+import type { CommandContext } from "./commands.js";
+import { EXIT } from "./exit-codes.js";
+import type { CommonOptions } from "./options.js";
+import { writeReport } from "./write-report.js";
+
+/** The options of `promote` (parsed in options.ts with the common ones). */
+export interface PromoteOptions {
+  revision: string | undefined;
+  allowRollback: boolean;
+  dryRun: boolean;
+  prBody: string | undefined;
+  minSoakHours: string | undefined;
+  forceGates: string[];
+}
+
+/**
+ * `promote FROM TO [--revision SHA] [--allow-rollback] [--dry-run] [--pr-body FILE]
+ * [--min-soak-hours N] [--force-gates soak,window] [--format text|json] [--output FILE]`:
+ * plans the promotion, prints the plan, and (unless --dry-run) rewrites `targetRevision` of TO's
+ * Application and writes the pull-request body.
+ *
+ * Exit codes: 0 promoted (or nothing to promote; nothing is written then); with --dry-run, 0 when
+ * the plan may be applied and 1 when a gate refuses it; 2 when a gate refuses a real run (the
+ * plan is printed, nothing is written), and for usage and input errors.
+ */
+export async function runPromoteCommand(context: CommandContext): Promise<number> {
+  const options = context.options as CommonOptions & Partial<PromoteOptions>;
+  const [from, to, ...extra] = options.positionals;
+  if (from === undefined || to === undefined || extra.length > 0) {
+    throw new UserError("usage: mesh-policy promote FROM TO [--revision SHA] [--allow-rollback] [--dry-run] [--pr-body FILE] [--min-soak-hours N] [--force-gates soak,window]");
+  }
+  if (options.format !== "text" && options.format !== "json") throw new UserError("promote --format takes text or json");
+  const minSoakHours = options.minSoakHours === undefined ? DEFAULT_MIN_SOAK_HOURS : Number(options.minSoakHours);
+  if (options.minSoakHours !== undefined && (options.minSoakHours.trim() === "" || !Number.isFinite(minSoakHours) || minSoakHours < 0)) {
+    throw new UserError(`--min-soak-hours ${options.minSoakHours} is not a number of hours (0 or more)`);
+  }
+  const forceGates = parseForceGates(options.forceGates ?? []);
+
+  const plan = await planPromotion({
+    repoRoot: context.repoRoot,
+    from,
+    to,
+    ...(options.revision === undefined ? {} : { revision: options.revision }),
+    allowRollback: options.allowRollback === true,
+    minSoakHours,
+    now: new Date(),
+    forceGates,
+    cacheDir: options.cache ? defaultCacheDir(context.repoRoot) : false,
+  });
+  const report =
+    options.format === "json"
+      ? formatPromotionJson(plan)
+      : formatPromotionText(plan, { color: process.stdout.isTTY === true && options.output === undefined });
+  await writeReport(report, options.output, context.cwd);
+
+  if (isUpToDate(plan)) {
+    process.stderr.write(`nothing to promote: ${to} already runs ${plan.candidate.commit.slice(0, 12)}; nothing written\n`);
+    return EXIT.clean;
+  }
+  if (options.dryRun === true) {
+    process.stderr.write(`dry run: nothing written${plan.refusals.length > 0 ? "; a real run would be refused" : ""}\n`);
+    return plan.refusals.length > 0 ? EXIT.findings : EXIT.clean;
+  }
+  const applied = await applyPromotion(plan, {
+    repoRoot: context.repoRoot,
+    ...(options.prBody === undefined ? {} : { prBodyFile: path.resolve(context.cwd, options.prBody) }),
+  });
+  process.stderr.write(
+    `promoted ${from} to ${to}: ${applied.file} now pins ${plan.candidate.commit}` +
+      `${applied.prBodyFile === undefined ? "" : `; pull-request body in ${options.prBody ?? ""}`}\n`,
+  );
+  return EXIT.clean;
+}
+
+/** `--force-gates soak,window` (repeatable, comma-separated). */
+export function parseForceGates(values: readonly string[]): GateId[] {
+  const gates = values.flatMap((value) => value.split(",")).map((gate) => gate.trim()).filter((gate) => gate !== "");
+  for (const gate of gates) {
+    if (!(FORCEABLE_GATES as readonly string[]).includes(gate)) {
+      throw new UserError(`--force-gates takes ${FORCEABLE_GATES.join(", ")} (comma-separated); "${gate}" is not one of them`);
+    }
+  }
+  return [...new Set(gates)] as GateId[];
+}
