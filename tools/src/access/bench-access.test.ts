@@ -8,12 +8,11 @@ describe("access matrix at scale", () => {
     expect(resources.filter((r) => r.kind === "Service")).toHaveLength(500);
   });
 
-  it("computes the full matrix (503 sources × 500 workload ports) in under one second", () => {
-    const result = benchAccessMatrix({ runs: 2 });
-    console.log(`access matrix bench: ${JSON.stringify(result)}`);
+  // Its speed is reported by `npm run bench`, not asserted here.
+  it("computes the full matrix (503 sources × 500 workload ports)", () => {
+    const result = benchAccessMatrix({ runs: 1 });
     expect(result).toMatchObject({ workloads: 500, policies: 2000, sources: 503, targets: 500, cells: 251_500 });
     // Each workload admits its two neighbours (GET/POST /api/*), the next namespace (/public/*) and the gateway (GET with JWT).
     expect(result.nonDenied).toBeGreaterThan(1500);
-    expect(result.totalMs).toBeLessThan(1000);
   });
 });

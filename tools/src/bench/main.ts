@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { performance } from "node:perf_hooks";
+import { benchAccessMatrix } from "../access/bench-access.js";
+import { benchDiff } from "../diff/bench-diff.js";
+import { diffRevisions } from "../diff/run-diff.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { LINT_RULES } from "../lint/registry.js";
@@ -45,10 +50,42 @@ async function main(): Promise<void> {
   rows.push({ measure: `lint: every rule (${lint.value.findings.length} findings)`, objects: resources.length, ms: lint.ms, target: "< 1000 ms" });
   for (const [rule, ms] of slowestRules(resources, 3)) rows.push({ measure: `  of which ${rule}`, objects: resources.length, ms });
 
+  const diff = benchDiff({ objects: 2_500 });
+  rows.push({ measure: `diff: two revisions, ~5% changed (normalise + diff + markdown, no kustomize)`, objects: diff.objects, ms: diff.totalMs, target: "< 500 ms" });
+  rows.push(await diffRenderCacheRow());
+
+  const access = benchAccessMatrix({ runs: 3 });
+  rows.push({
+    measure: `access matrix: ${access.workloads} workloads, ${access.policies} policies, ${access.cells} cells`,
+    objects: access.workloads + access.policies,
+    ms: access.totalMs,
+    target: "< 1000 ms",
+  });
+
   const kubeconform = await timed(() => runKubeconform(REPO_ROOT, resources));
   rows.push({ measure: "kubeconform on the same objects (real binary, for comparison)", objects: resources.length, ms: kubeconform.ms });
 
   process.stdout.write(formatRows(rows));
+}
+
+/**
+ * The render cache across a diff: this repository's environments at HEAD twice in a row; the
+ * second time every environment whose inputs did not change comes from the cache.
+ */
+async function diffRenderCacheRow(): Promise<Row> {
+  const cacheDir = await mkdtemp(path.join(tmpdir(), "mesh-policy-bench-cache-"));
+  try {
+    const first = await timed(() => diffRevisions({ repoRoot: REPO_ROOT, base: "HEAD", head: "HEAD", cacheDir }));
+    const second = await timed(() => diffRevisions({ repoRoot: REPO_ROOT, base: "HEAD", head: "HEAD", cacheDir }));
+    const environments = first.value.environments.length + first.value.unchangedEnvironments.length;
+    return {
+      measure: `diff HEAD..HEAD of this repository (${environments} environments): first ${first.ms.toFixed(0)} ms renders each once, then cached`,
+      objects: environments,
+      ms: second.ms,
+    };
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
 }
 
 /** Each rule alone on a fresh index (which includes building what it reads), slowest first. */

@@ -9,12 +9,11 @@ describe("benchDiff", () => {
     expect(Math.abs(after.length - before.length)).toBeLessThan(25);
   });
 
-  it("times normalize + diff + markdown", () => {
+  // Its speed is reported by `npm run bench`, not asserted here.
+  it("diffs two generated revisions", () => {
     const result = benchDiff();
     expect(result.objects).toBe(2_500);
     expect(result.changed + result.added + result.removed).toBeGreaterThan(2_500 * 0.03);
     expect(result.changed + result.added + result.removed).toBeLessThan(2_500 * 0.08);
-    // Generous: the target is 0.5 s; a loaded CI machine must not make this flaky.
-    expect(result.totalMs).toBeLessThan(5_000);
   });
 });
