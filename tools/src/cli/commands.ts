@@ -9,6 +9,7 @@ import { formatJson } from "../report/format-json.js";
 import { formatText } from "../report/format-text.js";
 import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
 import { checkWorkflows } from "../workflows/check-workflows.js";
+import { checkArgoCd } from "../argocd/check-argocd.js";
 import { formatGithub } from "../report/format-github.js";
 import { formatMarkdown } from "../report/format-markdown.js";
 import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
@@ -33,6 +34,12 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
   if (await hasFolder(context.repoRoot, ARGOCD_DIR)) {
     targets.push(...(await selectTargets({ ...selection(context), cwd: context.repoRoot, paths: [ARGOCD_DIR], environments: [] })));
   }
+  const renderedEnvironments = new Map(targets.flatMap((t) => (t.environment === undefined ? [] : [[t.environment, t.resources] as const])));
+  targets.push({
+    environment: undefined,
+    resources: [],
+    loadFindings: await checkArgoCd(context.repoRoot, { renderedEnvironments, render: options.cache ? {} : { cacheDir: false } }),
+  });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
   return report(context, targets, { validate: true, lint: true });
 }

@@ -17,6 +17,12 @@ Usage:
                                                  would this request be routed and allowed, and why
   mesh-policy graph    --env ENV [--format mermaid|json|html|text]
                                                  who can reach whom: the access matrix and graph
+  mesh-policy promote  FROM TO [--revision SHA] [--allow-rollback] [--dry-run] [--pr-body FILE]
+                       [--min-soak-hours N] [--force-gates soak,window] [--format text|json]
+                                                 prepare the promotion: pin TO's Application to FROM's
+                                                 commit, with gates and the rendered diff in a PR body
+  mesh-policy drift    ENV [--kubeconfig FILE] [--format text|json]
+                                                 compare the rendered environment with the live cluster
   mesh-policy schemas export --kubeconform DIR   our schemas in kubeconform's layout, for offline use
   mesh-policy rules    [--format text|json|markdown]
                                                  list the checks (markdown: docs/rules.md)

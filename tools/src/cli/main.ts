@@ -12,6 +12,8 @@ import {
 import type { CommandName } from "./command-names.js";
 import { runExplainCommand, runGraphCommand } from "./access-commands.js";
 import { runDiffCommand } from "./diff-command.js";
+import { runDriftCommand } from "./drift-command.js";
+import { runPromoteCommand } from "./promote-command.js";
 import { EXIT } from "./exit-codes.js";
 import { HELP } from "./help.js";
 import { parseCommonOptions } from "./options.js";
@@ -24,6 +26,8 @@ const COMMANDS: Record<CommandName, (context: CommandContext) => Promise<number>
   diff: runDiffCommand,
   explain: runExplainCommand,
   graph: runGraphCommand,
+  promote: runPromoteCommand,
+  drift: runDriftCommand,
   rules: runRulesCommand,
   schemas: runSchemasCommand,
 };

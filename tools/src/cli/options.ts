@@ -22,6 +22,13 @@ export interface CommonOptions {
   path: string | undefined;
   headers: string[];
   jwtClaims: string | undefined;
+  revision: string | undefined;
+  allowRollback: boolean;
+  dryRun: boolean;
+  prBody: string | undefined;
+  minSoakHours: string | undefined;
+  forceGates: string[];
+  kubeconfig: string | undefined;
   positionals: string[];
 }
 
@@ -50,6 +57,13 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
         path: { type: "string" },
         header: { type: "string", multiple: true, default: [] },
         "jwt-claims": { type: "string" },
+        revision: { type: "string" },
+        "allow-rollback": { type: "boolean", default: false },
+        "dry-run": { type: "boolean", default: false },
+        "pr-body": { type: "string" },
+        "min-soak-hours": { type: "string" },
+        "force-gates": { type: "string", multiple: true, default: [] },
+        kubeconfig: { type: "string" },
       },
     });
   } catch (error) {
@@ -75,6 +89,13 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
     path: values.path,
     headers: values.header,
     jwtClaims: values["jwt-claims"],
+    revision: values.revision,
+    allowRollback: values["allow-rollback"],
+    dryRun: values["dry-run"],
+    prBody: values["pr-body"],
+    minSoakHours: values["min-soak-hours"],
+    forceGates: values["force-gates"],
+    kubeconfig: values.kubeconfig,
     positionals,
   };
 }

@@ -1,3 +1,4 @@
+import { ARGOCD_CHECKS } from "../argocd/check-argocd.js";
 import { LINT_RULES } from "../lint/registry.js";
 import { SUPPRESSION_RULE } from "../lint/suppressions.js";
 import { INPUT_FILE_RULE } from "../load/load-paths.js";
@@ -19,6 +20,7 @@ export interface CheckDescriptor {
 }
 
 const BUILT_IN: readonly CheckDescriptor[] = [
+  ...ARGOCD_CHECKS,
   { id: INPUT_FILE_RULE, severity: "error", summary: "Every file given can be read", docs: "README.md" },
   { id: YAML_SYNTAX_RULE, severity: "error", summary: "Every file is valid YAML (no duplicate keys)", docs: "README.md" },
   { id: RESOURCE_SHAPE_RULE, severity: "error", summary: "Every document is an object with apiVersion, kind and metadata.name", docs: "README.md" },
