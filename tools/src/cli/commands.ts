@@ -10,6 +10,7 @@ import { formatText } from "../report/format-text.js";
 import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
 import { checkWorkflows } from "../workflows/check-workflows.js";
 import { checkArgoCd } from "../argocd/check-argocd.js";
+import { checkGenerated } from "../generate/check-generated.js";
 import { formatGithub } from "../report/format-github.js";
 import { formatMarkdown } from "../report/format-markdown.js";
 import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
@@ -40,6 +41,7 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
     resources: [],
     loadFindings: await checkArgoCd(context.repoRoot, { renderedEnvironments, render: options.cache ? {} : { cacheDir: false } }),
   });
+  targets.push({ environment: undefined, resources: [], loadFindings: await checkGenerated(context.repoRoot) });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
   return report(context, targets, { validate: true, lint: true });
 }

@@ -23,6 +23,8 @@ Usage:
                                                  commit, with gates and the rendered diff in a PR body
   mesh-policy drift    ENV [--kubeconfig FILE] [--format text|json]
                                                  compare the rendered environment with the live cluster
+  mesh-policy generate [--check]                  service catalog (base/catalog) -> base/<workload>/ YAML;
+                                                 --check names stale files and writes nothing
   mesh-policy schemas export --kubeconform DIR   our schemas in kubeconform's layout, for offline use
   mesh-policy rules    [--format text|json|markdown]
                                                  list the checks (markdown: docs/rules.md)

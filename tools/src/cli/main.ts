@@ -13,6 +13,7 @@ import type { CommandName } from "./command-names.js";
 import { runExplainCommand, runGraphCommand } from "./access-commands.js";
 import { runDiffCommand } from "./diff-command.js";
 import { runDriftCommand } from "./drift-command.js";
+import { runGenerateCommand } from "./generate-command.js";
 import { runPromoteCommand } from "./promote-command.js";
 import { EXIT } from "./exit-codes.js";
 import { HELP } from "./help.js";
@@ -28,6 +29,7 @@ const COMMANDS: Record<CommandName, (context: CommandContext) => Promise<number>
   graph: runGraphCommand,
   promote: runPromoteCommand,
   drift: runDriftCommand,
+  generate: runGenerateCommand,
   rules: runRulesCommand,
   schemas: runSchemasCommand,
 };

@@ -29,6 +29,7 @@ export interface CommonOptions {
   minSoakHours: string | undefined;
   forceGates: string[];
   kubeconfig: string | undefined;
+  check: boolean;
   positionals: string[];
 }
 
@@ -64,6 +65,7 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
         "min-soak-hours": { type: "string" },
         "force-gates": { type: "string", multiple: true, default: [] },
         kubeconfig: { type: "string" },
+        check: { type: "boolean", default: false },
       },
     });
   } catch (error) {
@@ -96,6 +98,7 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
     minSoakHours: values["min-soak-hours"],
     forceGates: values["force-gates"],
     kubeconfig: values.kubeconfig,
+    check: values.check,
     positionals,
   };
 }

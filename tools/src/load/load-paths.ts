@@ -8,11 +8,12 @@ import { resourcesFromYaml, type LoadedResources } from "./resources-from-yaml.j
 export const INPUT_FILE_RULE = "input-file";
 
 const YAML_FILE = /\.ya?ml$/i;
+const KUSTOMIZATION_FILE = /^kustomization\.ya?ml$/i;
 
 /**
  * Loads every YAML file named, or found below a named folder (like `kubeconform` and
- * `istioctl analyze -f`). Kustomize's own files (Kustomization, Component) are not cluster
- * objects and are left out.
+ * `istioctl analyze -f`). Kustomize's own files (kustomization.yaml, and Kustomization or
+ * Component documents elsewhere) are not cluster objects and are left out: rendering checks them.
  */
 export async function loadPaths(paths: readonly string[], cwd: string): Promise<LoadedResources> {
   const files = (await Promise.all(paths.map((p) => expandPath(p, cwd)))).flat();
@@ -49,7 +50,7 @@ async function walk(dir: string, found: string[]): Promise<void> {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) await walk(full, found);
-    else if (entry.isFile() && YAML_FILE.test(entry.name)) found.push(full);
+    else if (entry.isFile() && YAML_FILE.test(entry.name) && !KUSTOMIZATION_FILE.test(entry.name)) found.push(full);
   }
 }
 

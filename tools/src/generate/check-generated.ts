@@ -1,0 +1,36 @@
+import { access } from "node:fs/promises";
+import path from "node:path";
+import { UserError } from "../model/errors.js";
+import type { Finding } from "../model/finding.js";
+import { CATALOG_FILE } from "./catalog.js";
+import { CatalogError } from "./catalog-error.js";
+import { compareWithTree, driftFindings, generateInMemory } from "./generate.js";
+
+/** A catalog that does not evaluate (syntax, a failed check, the binding missing), for `check`. */
+export const CATALOG_RULE = "catalog";
+
+/**
+ * What `mesh-policy check` reports about the generated files: one `generated-stale` finding per
+ * stale, missing or extra file under base/<folder>/ (at line 1 of that file), or one `catalog`
+ * finding at the catalog line when the catalog does not evaluate. No catalog, no findings: a
+ * repository without base/catalog/catalog.jsonnet has nothing generated. Reads only.
+ */
+export async function checkGenerated(repoRoot: string): Promise<Finding[]> {
+  const catalogExists = await access(path.join(repoRoot, CATALOG_FILE)).then(
+    () => true,
+    () => false,
+  );
+  if (!catalogExists) return [];
+  try {
+    const { files } = await generateInMemory(repoRoot);
+    return driftFindings((await compareWithTree(repoRoot, files)).drift);
+  } catch (error) {
+    if (error instanceof CatalogError) {
+      return [{ ruleId: CATALOG_RULE, severity: "error", message: error.reason, location: { file: error.location.file, line: error.location.line } }];
+    }
+    if (error instanceof UserError) {
+      return [{ ruleId: CATALOG_RULE, severity: "error", message: error.message, location: { file: CATALOG_FILE, line: 1 } }];
+    }
+    throw error;
+  }
+}
