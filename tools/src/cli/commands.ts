@@ -4,6 +4,7 @@ import { UserError } from "../model/errors.js";
 import { runChecks, type CheckStages, type RunResult } from "../pipeline/run-checks.js";
 import { selectTargets, type CheckTarget } from "../pipeline/targets.js";
 import { resolveEnvironments } from "../render/environments.js";
+import { checkKustomizationFiles, findKustomizationFiles } from "../render/check-kustomizations.js";
 import { renderEnvironment } from "../render/render-environment.js";
 import { formatJson } from "../report/format-json.js";
 import { formatText } from "../report/format-text.js";
@@ -27,6 +28,7 @@ export interface CommandContext {
 }
 
 const ARGOCD_DIR = "argocd";
+const SHARED_KUSTOMIZE_DIRS = ["base", "overlays"];
 
 export async function runCheckCommand(context: CommandContext): Promise<number> {
   const { options } = context;
@@ -42,12 +44,17 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
     loadFindings: await checkArgoCd(context.repoRoot, { renderedEnvironments, render: options.cache ? {} : { cacheDir: false } }),
   });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkGenerated(context.repoRoot) });
+  // Environments were rendered above; the kustomizations below them may be ones no environment uses.
+  const shared = await findKustomizationFiles(SHARED_KUSTOMIZE_DIRS.map((dir) => path.join(context.repoRoot, dir)));
+  targets.push({ environment: undefined, resources: [], loadFindings: await checkKustomizationFiles(context.repoRoot, shared) });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
   return report(context, targets, { validate: true, lint: true });
 }
 
 export async function runValidateCommand(context: CommandContext): Promise<number> {
   const targets = await selectTargets({ ...selection(context), paths: context.options.positionals });
+  const kustomizations = await findKustomizationFiles(context.options.positionals.map((p) => path.resolve(context.cwd, p)));
+  targets.push({ environment: undefined, resources: [], loadFindings: await checkKustomizationFiles(context.repoRoot, kustomizations) });
   return report(context, targets, { validate: true, lint: false });
 }
 

@@ -1,0 +1,55 @@
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { checkKustomizationFiles, findKustomizationFiles } from "./check-kustomizations.js";
+
+let repo: string;
+
+async function write(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+  await writeFile(path.join(repo, file), text);
+}
+
+beforeEach(async () => {
+  repo = await mkdtemp(path.join(tmpdir(), "mesh-policy-kustomizations-"));
+  await write("base/kustomization.yaml", "resources:\n- sa.yaml\n");
+  await write("base/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n");
+  await write(
+    "overlays/trait/kustomization.yaml",
+    "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- target:\n    kind: ServiceAccount\n  patch: |-\n    - op: add\n      path: /metadata/labels\n      value: {trait: on}\n",
+  );
+});
+
+afterEach(async () => {
+  await rm(repo, { recursive: true, force: true });
+});
+
+describe("checkKustomizationFiles (real kustomize)", () => {
+  it("accepts kustomizations and components that kustomize loads", async () => {
+    const files = await findKustomizationFiles([path.join(repo, "base"), path.join(repo, "overlays")]);
+    expect(files.map((f) => path.relative(repo, f))).toEqual(["base/kustomization.yaml", "overlays/trait/kustomization.yaml"]);
+    expect(await checkKustomizationFiles(repo, files)).toEqual([]);
+  });
+
+  it("reports an unknown field at its line, in a kustomization and in a component no environment uses", async () => {
+    await write("base/kustomization.yaml", "resources:\n- sa.yaml\npatchesStrategicMerg:\n- x.yaml\n");
+    await write("overlays/trait/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresource:\n- sa.yaml\n");
+    const files = await findKustomizationFiles([path.join(repo, "base"), path.join(repo, "overlays")]);
+    const findings = await checkKustomizationFiles(repo, files);
+    expect(findings.map((f) => [f.ruleId, f.location?.file, f.location?.line])).toEqual([
+      ["kustomization", "base/kustomization.yaml", 3],
+      ["kustomization", "overlays/trait/kustomization.yaml", 3],
+    ]);
+    expect(findings[0]?.message).toMatch(/^kustomize rejects this kustomization: .*unknown field "patchesStrategicMerg"/);
+    expect(findings[1]?.message).toMatch(/^kustomize rejects this Component: .*unknown field "resource"/);
+    expect(findings.every((f) => !f.message.includes(repo))).toBe(true);
+  });
+
+  it("reports a reference to a file that does not exist", async () => {
+    await write("base/kustomization.yaml", "resources:\n- sa.yaml\n- missing.yaml\n");
+    const findings = await checkKustomizationFiles(repo, [path.join(repo, "base/kustomization.yaml")]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.message).toContain("missing.yaml");
+  });
+});
