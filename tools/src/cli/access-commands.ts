@@ -9,11 +9,13 @@ import { resolveEnvironments } from "../render/environments.js";
 import { renderEnvironment } from "../render/render-environment.js";
 import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
+import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
 
 /** `explain --env ENV --from SOURCE --to SERVICE:PORT [--method M] [--path P] [--header k=v]... [--jwt-claims FILE]` */
 export async function runExplainCommand(context: CommandContext): Promise<number> {
   const { options } = context;
+  const format = requireFormat(options.format, ["text", "json"], "explain");
   if (options.from === undefined || options.to === undefined) {
     throw new UserError("usage: mesh-policy explain --env ENV --from SOURCE --to SERVICE:PORT [--method M] [--path P] [--header k=v]... [--jwt-claims FILE]");
   }
@@ -30,24 +32,22 @@ export async function runExplainCommand(context: CommandContext): Promise<number
     },
     { environment },
   );
-  if (options.format !== "text" && options.format !== "json") throw new UserError("explain --format takes text or json");
-  await writeReport(options.format === "json" ? formatExplanationJson(explanation) : formatExplanationText(explanation), options.output, context.cwd);
+  await writeReport(format === "json" ? formatExplanationJson(explanation) : formatExplanationText(explanation), options.output, context.cwd);
   return EXIT.clean;
 }
 
 /** `graph --env ENV [--format mermaid|json|html|text]`: who can reach whom, for a comment, a tool, a browser or a terminal. */
 export async function runGraphCommand(context: CommandContext): Promise<number> {
+  const format = requireFormat(context.options.format, ["mermaid", "json", "html", "text"], "graph");
   const { environment, resources } = await renderOne(context);
   const matrix = computeAccessMatrix(resources, { environment });
-  const formats: Partial<Record<string, () => string>> = {
+  const formats: Record<typeof format, () => string> = {
     mermaid: () => formatGraphMermaid(matrix),
     json: () => formatGraphJson(matrix),
     html: () => formatGraphHtml(matrix, { title: `Who can reach whom: ${environment}` }),
     text: () => formatAccessMatrixText(matrix),
   };
-  const format = formats[context.options.format];
-  if (format === undefined) throw new UserError("graph --format takes mermaid, json, html or text");
-  await writeReport(format(), context.options.output, context.cwd);
+  await writeReport(formats[format](), context.options.output, context.cwd);
   return EXIT.clean;
 }
 

@@ -17,7 +17,7 @@ import { formatMarkdown } from "../report/format-markdown.js";
 import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
 import { formatSarif } from "../report/format-sarif.js";
 import { exitCodeFor, EXIT } from "./exit-codes.js";
-import type { CommonOptions, Format } from "./options.js";
+import { requireFormat, type CommonOptions, type Format } from "./options.js";
 import { writeReport } from "./write-report.js";
 import { packageConfig, packageVersion } from "../util/package-config.js";
 
@@ -30,8 +30,11 @@ export interface CommandContext {
 const ARGOCD_DIR = "argocd";
 const SHARED_KUSTOMIZE_DIRS = ["base", "overlays"];
 
+const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "github"] as const satisfies readonly Format[];
+
 export async function runCheckCommand(context: CommandContext): Promise<number> {
   const { options } = context;
+  requireFormat(options.format, REPORT_FORMATS, "check");
   const environments = await resolveEnvironments(context.repoRoot, options.positionals);
   const targets = await selectTargets({ ...selection(context), paths: [], environments });
   if (await hasFolder(context.repoRoot, ARGOCD_DIR)) {
@@ -52,6 +55,7 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
 }
 
 export async function runValidateCommand(context: CommandContext): Promise<number> {
+  requireFormat(context.options.format, REPORT_FORMATS, "validate");
   const targets = await selectTargets({ ...selection(context), paths: context.options.positionals });
   const kustomizations = await findKustomizationFiles(context.options.positionals.map((p) => path.resolve(context.cwd, p)));
   targets.push({ environment: undefined, resources: [], loadFindings: await checkKustomizationFiles(context.repoRoot, kustomizations) });
@@ -59,6 +63,7 @@ export async function runValidateCommand(context: CommandContext): Promise<numbe
 }
 
 export async function runLintCommand(context: CommandContext): Promise<number> {
+  requireFormat(context.options.format, REPORT_FORMATS, "lint");
   const targets = await selectTargets({ ...selection(context), paths: context.options.positionals });
   return report(context, targets, { validate: false, lint: true });
 }
@@ -136,7 +141,7 @@ function warnOnVersionDrift(version: string): void {
 }
 
 function formatResult(result: RunResult, format: Format): string {
-  switch (format) {
+  switch (requireFormat(format, REPORT_FORMATS, "this command")) {
     case "json":
       return formatJson(result);
     case "sarif":
@@ -147,8 +152,6 @@ function formatResult(result: RunResult, format: Format): string {
       return formatGithub(result);
     case "text":
       return formatText(result);
-    default:
-      throw new UserError(`--format ${format} is not a report format; use text, json, sarif, markdown or github`);
   }
 }
 

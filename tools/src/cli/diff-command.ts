@@ -10,6 +10,7 @@ import { selectTargets } from "../pipeline/targets.js";
 import { defaultCacheDir } from "../render/render-environment.js";
 import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
+import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
 
 /**
@@ -19,6 +20,7 @@ import { writeReport } from "./write-report.js";
  */
 export async function runDiffCommand(context: CommandContext): Promise<number> {
   const { options, repoRoot } = context;
+  requireFormat(options.format, ["text", "json", "markdown"], "diff");
   const cacheDir = options.cache ? defaultCacheDir(repoRoot) : false;
   let report: DiffReport;
   let prelude: string | undefined;
@@ -64,7 +66,7 @@ async function formatReport(report: DiffReport, context: CommandContext, prelude
     case "text":
       return formatDiffText(report, { color: process.stdout.isTTY === true && context.options.output === undefined });
     default:
-      throw new UserError("diff --format takes text, json or markdown");
+      throw new UserError(`diff --format takes text, json or markdown, not ${context.options.format}`);
   }
 }
 
@@ -76,8 +78,14 @@ async function findingsAtHead(report: DiffReport, context: CommandContext): Prom
   const headIsCheckout = report.head.ref === null || report.head.ref === "HEAD";
   const environments = report.environments.filter((e) => e.status !== "removed").map((e) => e.name);
   if (!headIsCheckout || environments.length === 0) return {};
-  const targets = await selectTargets({ repoRoot: context.repoRoot, cwd: context.cwd, paths: [], environments });
-  const result = await runChecks(targets, { validate: true, lint: true });
+  const targets = await selectTargets({
+    repoRoot: context.repoRoot,
+    cwd: context.cwd,
+    paths: [],
+    environments,
+    ...(context.options.cache ? {} : { render: { cacheDir: false as const } }),
+  });
+  const result = await runChecks(targets, { validate: true, lint: true, skipKinds: new Set(context.options.skipKinds) });
   const counts: Record<string, FindingCounts> = {};
   for (const environment of environments) {
     const own = result.findings.filter((f) => f.environment === environment);

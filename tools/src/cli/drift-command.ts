@@ -4,13 +4,8 @@ import { formatDriftJson, formatDriftText } from "../drift/format-drift.js";
 import { UserError } from "../model/errors.js";
 import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
-import type { CommonOptions } from "./options.js";
+import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
-
-/** The option of `drift` (parsed in options.ts with the common ones). */
-export interface DriftOptions {
-  kubeconfig: string | undefined;
-}
 
 /**
  * `drift ENV [--kubeconfig FILE] [--format text|json] [--output FILE]`: does the cluster of the
@@ -19,10 +14,10 @@ export interface DriftOptions {
  * a cluster that cannot be reached or refuses the credentials.
  */
 export async function runDriftCommand(context: CommandContext): Promise<number> {
-  const options = context.options as CommonOptions & Partial<DriftOptions>;
+  const { options } = context;
   const [environment, ...extra] = options.positionals;
   if (environment === undefined || extra.length > 0) throw new UserError("usage: mesh-policy drift ENV [--kubeconfig FILE] [--format text|json]");
-  if (options.format !== "text" && options.format !== "json") throw new UserError("drift --format takes text or json");
+  requireFormat(options.format, ["text", "json"], "drift");
   const report = await detectDrift({
     repoRoot: context.repoRoot,
     environment,

@@ -2,11 +2,13 @@ import { SEVERITY_RANK, type Finding, type Severity } from "../model/finding.js"
 import { INPUT_FILE_RULE } from "../load/load-paths.js";
 import { YAML_SYNTAX_RULE } from "../load/resources-from-yaml.js";
 import { CATALOG_RULE } from "../generate/check-generated.js";
+import { RENDER_RULE } from "../pipeline/targets.js";
+import { KUSTOMIZATION_RULE } from "../render/check-kustomizations.js";
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
 
 /** Input that could not be read at all (a file, YAML, the Jsonnet catalog): exit 2, not 1. */
-const INPUT_ERROR_RULES = new Set([YAML_SYNTAX_RULE, INPUT_FILE_RULE, CATALOG_RULE]);
+const INPUT_ERROR_RULES = new Set([YAML_SYNTAX_RULE, INPUT_FILE_RULE, CATALOG_RULE, RENDER_RULE, KUSTOMIZATION_RULE]);
 
 export const FAIL_ON = ["error", "warning", "info", "never"] as const;
 export type FailOn = (typeof FAIL_ON)[number];

@@ -107,3 +107,9 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], option: s
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UserError(`${option} ${value} is not one of: ${allowed.join(", ")}`);
 }
+
+/** Refuses a --format the command has no formatter for, before any work is done. */
+export function requireFormat<T extends Format>(format: Format, allowed: readonly T[], command: string): T {
+  if ((allowed as readonly Format[]).includes(format)) return format as T;
+  throw new UserError(`${command} --format takes ${allowed.join(", ")}, not ${format}`);
+}

@@ -7,18 +7,8 @@ import { FORCEABLE_GATES, isUpToDate, type GateId } from "../promote/promotion-p
 import { defaultCacheDir } from "../render/render-environment.js";
 import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
-import type { CommonOptions } from "./options.js";
+import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
-
-/** The options of `promote` (parsed in options.ts with the common ones). */
-export interface PromoteOptions {
-  revision: string | undefined;
-  allowRollback: boolean;
-  dryRun: boolean;
-  prBody: string | undefined;
-  minSoakHours: string | undefined;
-  forceGates: string[];
-}
 
 /**
  * `promote FROM TO [--revision SHA] [--allow-rollback] [--dry-run] [--pr-body FILE]
@@ -31,17 +21,17 @@ export interface PromoteOptions {
  * plan is printed, nothing is written), and for usage and input errors.
  */
 export async function runPromoteCommand(context: CommandContext): Promise<number> {
-  const options = context.options as CommonOptions & Partial<PromoteOptions>;
+  const { options } = context;
   const [from, to, ...extra] = options.positionals;
   if (from === undefined || to === undefined || extra.length > 0) {
     throw new UserError("usage: mesh-policy promote FROM TO [--revision SHA] [--allow-rollback] [--dry-run] [--pr-body FILE] [--min-soak-hours N] [--force-gates soak,window]");
   }
-  if (options.format !== "text" && options.format !== "json") throw new UserError("promote --format takes text or json");
+  requireFormat(options.format, ["text", "json"], "promote");
   const minSoakHours = options.minSoakHours === undefined ? DEFAULT_MIN_SOAK_HOURS : Number(options.minSoakHours);
   if (options.minSoakHours !== undefined && (options.minSoakHours.trim() === "" || !Number.isFinite(minSoakHours) || minSoakHours < 0)) {
     throw new UserError(`--min-soak-hours ${options.minSoakHours} is not a number of hours (0 or more)`);
   }
-  const forceGates = parseForceGates(options.forceGates ?? []);
+  const forceGates = parseForceGates(options.forceGates);
 
   const plan = await planPromotion({
     repoRoot: context.repoRoot,

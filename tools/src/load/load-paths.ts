@@ -45,7 +45,9 @@ async function expandPath(given: string, cwd: string): Promise<string[]> {
 }
 
 async function walk(dir: string, found: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new UserError(`${dir}: cannot read the folder (${error.code ?? error.message}); check its permissions`);
+  });
   for (const entry of entries) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
     const full = path.join(dir, entry.name);
@@ -66,7 +68,7 @@ async function loadFile(absolute: string, cwd: string): Promise<LoadedResources>
         {
           ruleId: INPUT_FILE_RULE,
           severity: "error",
-          message: `cannot read file: ${(error as Error).message}; check that it exists and is readable`,
+          message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? "unknown error"}); check that it exists and is readable`,
           location: { file: shown, line: 1 },
         },
       ],

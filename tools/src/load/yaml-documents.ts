@@ -28,7 +28,9 @@ const DOCUMENT_START = /^---(?:[ \t]|$)/;
  * core schema, duplicate keys rejected), ten times faster than a full syntax tree; a document is
  * parsed again with positions only when someone asks for the line of one of its fields.
  */
-export function parseYamlDocuments(text: string): ParsedYaml {
+export function parseYamlDocuments(source: string): ParsedYaml {
+  // Windows line endings (or a checkout with autocrlf) must not hide the `---` separators.
+  const text = source.replaceAll("\r\n", "\n");
   const documents: ParsedDocument[] = [];
   const problems: YamlProblem[] = [];
   for (const chunk of splitDocuments(text)) {

@@ -1,3 +1,5 @@
+import { compareStrings } from "../util/compare-strings.js";
+
 export const SEVERITIES = ["error", "warning", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -31,10 +33,10 @@ export interface Finding {
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    (a.environment ?? "").localeCompare(b.environment ?? "") ||
-    (a.location?.file ?? "").localeCompare(b.location?.file ?? "") ||
+    compareStrings(a.environment ?? "", b.environment ?? "") ||
+    compareStrings(a.location?.file ?? "", b.location?.file ?? "") ||
     (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    a.message.localeCompare(b.message)
+    compareStrings(a.ruleId, b.ruleId) ||
+    compareStrings(a.message, b.message)
   );
 }

@@ -2,7 +2,18 @@ import { loadPaths } from "../load/load-paths.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { resolveEnvironments } from "../render/environments.js";
-import { renderEnvironment, type RenderOptions } from "../render/render-environment.js";
+import { RenderFailure, renderEnvironment, type RenderOptions } from "../render/render-environment.js";
+
+export const RENDER_RULE = "render";
+
+function renderFailureFinding(failure: RenderFailure, repoRoot: string): Finding {
+  return {
+    ruleId: RENDER_RULE,
+    severity: "error",
+    message: `kustomize cannot render this environment: ${failure.detail.reason.replaceAll(`${repoRoot}/`, "")}; fix the kustomization, then run again`,
+    location: { file: failure.detail.kustomization, line: 1 },
+  };
+}
 
 /** One set of resources that is checked as a whole: a rendered environment, or the files given. */
 export interface CheckTarget {
@@ -35,7 +46,15 @@ export async function selectTargets(selection: TargetSelection): Promise<CheckTa
   }
   if (selection.environments.length > 0 || selection.paths.length === 0) {
     for (const environment of await resolveEnvironments(selection.repoRoot, selection.environments)) {
-      const rendered = await renderEnvironment(selection.repoRoot, environment, selection.render);
+      const rendered = await renderEnvironment(selection.repoRoot, environment, selection.render).catch((error: unknown) => {
+        // One environment that does not build must not hide what the others have to say.
+        if (!(error instanceof RenderFailure)) throw error;
+        return error;
+      });
+      if (rendered instanceof RenderFailure) {
+        targets.push({ environment, resources: [], loadFindings: [renderFailureFinding(rendered, selection.repoRoot)] });
+        continue;
+      }
       selection.onRendered?.(environment, {
         resources: rendered.resources.length,
         kustomizeVersion: rendered.kustomizeVersion,

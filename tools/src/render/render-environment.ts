@@ -72,10 +72,11 @@ export async function renderKustomization(
     const args = [...kustomize.buildArgs, ...KUSTOMIZE_BUILD_OPTIONS, path.relative(repoRoot, buildDir) || "."];
     const result = await execa(kustomize.command, args, { cwd: repoRoot, reject: false, maxBuffer: 512 * 1024 * 1024 });
     if (result.exitCode !== 0 || result.failed) {
-      throw new UserError(
+      throw new RenderFailure(
         `kustomize failed to render ${label}: \`${kustomize.command} ${args.join(" ")}\` in ${repoRoot} ` +
           `exited ${result.exitCode ?? "abnormally"}:\n${tail(result.stderr || (result.shortMessage ?? ""))}\n` +
           `Fix the kustomization (the message names the file), then run again.`,
+        { kustomization: path.join(path.relative(repoRoot, buildDir), "kustomization.yaml").split(path.sep).join("/"), reason: firstLine(result.stderr) },
       );
     }
     yaml = result.stdout.endsWith("\n") || result.stdout === "" ? result.stdout : `${result.stdout}\n`;
@@ -107,6 +108,20 @@ async function inputHash(repoRoot: string, files: readonly string[], extra: read
     hash.update("\0");
   });
   return hash.digest("hex").slice(0, 32);
+}
+
+/** kustomize could not build a kustomization: an input error of that environment, not of the run. */
+export class RenderFailure extends UserError {
+  constructor(
+    message: string,
+    readonly detail: { kustomization: string; reason: string },
+  ) {
+    super(message);
+  }
+}
+
+function firstLine(text: string): string {
+  return (text.split("\n").find((line) => line.trim() !== "") ?? "kustomize failed").replace(/^Error:\s*/, "");
 }
 
 function tail(text: string, lines = 20): string {

@@ -2,11 +2,13 @@ import { ARGOCD_CHECKS } from "../argocd/check-argocd.js";
 import { CATALOG_RULE } from "../generate/check-generated.js";
 import { GENERATED_STALE_RULE } from "../generate/generate.js";
 import { LINT_RULES } from "../lint/registry.js";
+import { RENDER_RULE } from "../pipeline/targets.js";
 import { KUSTOMIZATION_RULE } from "../render/check-kustomizations.js";
 import { SUPPRESSION_RULE } from "../lint/suppressions.js";
 import { INPUT_FILE_RULE } from "../load/load-paths.js";
 import { RESOURCE_SHAPE_RULE, YAML_SYNTAX_RULE } from "../load/resources-from-yaml.js";
 import type { Severity } from "../model/finding.js";
+import { compareStrings } from "../util/compare-strings.js";
 import { ADMISSION_RULE } from "../validate/admission-findings.js";
 import { KUBECONFORM_RULE } from "../validate/kubeconform.js";
 import { SCHEMA_RULE } from "../validate/schema-validation.js";
@@ -27,6 +29,7 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   { id: GENERATED_STALE_RULE, severity: "error", summary: "Every file generated from base/catalog is what the catalog generates now (run mesh-policy generate)", docs: "README.md" },
   { id: CATALOG_RULE, severity: "error", summary: "base/catalog/catalog.jsonnet evaluates and passes its checks", docs: "README.md" },
   { id: KUSTOMIZATION_RULE, severity: "error", summary: "Every kustomization and component under base/ and overlays/ loads in kustomize (no unknown fields, no broken references)", docs: "README.md" },
+  { id: RENDER_RULE, severity: "error", summary: "Every environment renders with kustomize (exit 2 when one does not)", docs: "README.md" },
   { id: INPUT_FILE_RULE, severity: "error", summary: "Every file given can be read", docs: "README.md" },
   { id: YAML_SYNTAX_RULE, severity: "error", summary: "Every file is valid YAML (no duplicate keys)", docs: "README.md" },
   { id: RESOURCE_SHAPE_RULE, severity: "error", summary: "Every document is an object with apiVersion, kind and metadata.name", docs: "README.md" },
@@ -46,6 +49,6 @@ export function allChecks(): CheckDescriptor[] {
     summary: rule.summary,
     docs: `tools/src/lint/rules/${rule.id}/README.md`,
   }));
-  const byId = (a: CheckDescriptor, b: CheckDescriptor) => a.id.localeCompare(b.id);
+  const byId = (a: CheckDescriptor, b: CheckDescriptor) => compareStrings(a.id, b.id);
   return [...[...BUILT_IN].sort(byId), ...rules.sort(byId)];
 }

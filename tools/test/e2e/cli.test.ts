@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/run-cli.js";
+import { REPO_ROOT, runCli } from "../helpers/run-cli.js";
 
 const ADR_FIXTURE = "tools/test/fixtures/adr-009/istio-config.yaml";
 let scratch: string;
@@ -123,6 +123,25 @@ describe("bad input", () => {
     const run = await runCli(["render", "dev", "--no-cache"], { env: { MESH_POLICY_KUSTOMIZE: path.join(scratch, "no-such-kustomize") } });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/does not run .*run `bash tools\/install-tools\.sh`/);
+  });
+});
+
+describe("an environment that does not build", () => {
+  it("is reported with its kustomization, the other environments are still checked, exit 2", async () => {
+    const repo = path.join(scratch, "two-environments");
+    const write = async (file: string, text: string) => {
+      await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+      await writeFile(path.join(repo, file), text);
+    };
+    await write("base/kustomization.yaml", "resources:\n- sa.yaml\n");
+    await write("base/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namespace: x\n");
+    await write("environments/good/kustomization.yaml", "resources:\n- ../../base\n");
+    await write("environments/broken/kustomization.yaml", "resources:\n- ../../base\n- missing.yaml\n");
+    const run = await runCli(["check", "--format", "json"], { cwd: repo, env: { ...cacheEnv, MESH_POLICY_KUSTOMIZE: `${REPO_ROOT}.tools/bin/kustomize` } });
+    expect(run.exitCode).toBe(2);
+    const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; environment: string; location: { file: string } }>; summary: { environments: number; resources: number } };
+    expect(report.findings.map((f) => [f.ruleId, f.environment, f.location.file])).toEqual([["render", "broken", "environments/broken/kustomization.yaml"]]);
+    expect(report.summary).toMatchObject({ environments: 2, resources: 1 });
   });
 });
 
