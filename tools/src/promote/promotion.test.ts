@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CommandContext } from "../cli/commands.js";
 import { parseCommonOptions } from "../cli/options.js";
-import { runPromoteCommand, type PromoteOptions } from "../cli/promote-command.js";
+import { runPromoteCommand } from "../cli/promote-command.js";
+import type { CommonOptions } from "../cli/options.js";
 import { GitRepository } from "../diff/fixtures/git-repository.js";
 import { UserError } from "../model/errors.js";
 import { applyPromotion } from "./apply-promotion.js";
@@ -240,7 +241,7 @@ describe("applyPromotion", () => {
 });
 
 describe("mesh-policy promote (the command, in a throw-away repository)", () => {
-  const context = (args: string[], flags: Partial<PromoteOptions>): CommandContext => ({
+  const context = (args: string[], flags: Partial<CommonOptions>): CommandContext => ({
     repoRoot: repo.root,
     cwd: repo.root,
     options: { ...parseCommonOptions(args), forceGates: [], allowRollback: false, dryRun: false, ...flags } as CommandContext["options"],

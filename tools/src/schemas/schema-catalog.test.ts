@@ -25,7 +25,7 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction {
   return validate;
 }
 
-function errorsOf(doc: { apiVersion: string; kind: string }): string[] {
+function errorsOf(doc: { apiVersion: string; kind: string; [field: string]: unknown }): string[] {
   const validate = validatorFor(doc.apiVersion, doc.kind);
   return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
 }
