@@ -71,12 +71,12 @@ export function restrictToIssuers(conjunction: Conjunction, issuers: readonly st
 
 /**
  * Prepares a rule for a port. Returns undefined when the rule cannot match on this port whoever
- * calls: an invalid `when` key, an ALLOW rule with an HTTP-only field on a TCP port, no `to` entry
+ * calls: an entry of `rules` that is not a rule (null), an invalid `when` key, an ALLOW rule with an HTTP-only field on a TCP port, no `to` entry
  * for this port, a failed `destination.port` condition, or a JWT requirement no RequestAuthentication
  * of the workload can satisfy (`issuers`).
  */
 export function compileRule(policy: ParsedPolicy, rule: ParsedRule, port: number, protocol: PortProtocol, issuers: readonly string[] = []): CompiledRule | undefined {
-  if (invalidWhenKey(rule) !== undefined) return undefined;
+  if (rule.invalid !== undefined || invalidWhenKey(rule) !== undefined) return undefined;
   const tcp = protocol === "TCP";
   if (tcp && policy.action === "ALLOW" && ruleHasHttpOnlyField(rule)) return undefined;
   const keep = (info: FieldInfo) => !(tcp && isHttpOnly(info));

@@ -208,6 +208,12 @@ function union(rules: readonly CompiledRule[], facts: RequestFacts, protocol: Po
 
 function decide(target: CompiledTarget, facts: RequestFacts, protocol: PortProtocol, note: string | undefined, shared: Map<string, MatrixCell>): MatrixCell {
   const suffix = note === undefined ? "" : ` (${note})`;
+  // Istio's order: DENY before ALLOW, so a DENY that takes every request is what decides.
+  const denyUsed: string[] = [];
+  const deny = union(target.deny, facts, protocol, denyUsed);
+  if (deny.some((c) => c.length === 0)) {
+    return cell("denied", [], [], `DENY ${[...denyUsed].sort().join(", ")} matches every request${suffix}`, [...denyUsed]);
+  }
   const allowUsed: string[] = [];
   let allow: Dnf;
   if (target.allowPolicies.length === 0) {
@@ -215,11 +221,6 @@ function decide(target: CompiledTarget, facts: RequestFacts, protocol: PortProto
   } else {
     allow = union(target.allow, facts, protocol, allowUsed);
     if (allow.length === 0) return sharedCell(shared, "denied", `no ALLOW rule matches${suffix}`, target.allowPolicies);
-  }
-  const denyUsed: string[] = [];
-  const deny = union(target.deny, facts, protocol, denyUsed);
-  if (deny.some((c) => c.length === 0)) {
-    return cell("denied", [], [], `DENY ${[...denyUsed].sort().join(", ")} matches every request${suffix}`, [...denyUsed]);
   }
   // A DENY conjunction that covers an ALLOW conjunction removes it entirely.
   const remaining = allow.filter((a) => !deny.some((d) => implies(a, d)));
@@ -318,9 +319,4 @@ export function formatAccessMatrixText(matrix: AccessMatrix, options: MatrixText
   if (options.hideDenied === true) lines.push(`${hidden} denied pairs not shown`);
   if (matrix.notes.length > 0) lines.push("notes:", ...matrix.notes.map((n) => `  ${n}`));
   return `${lines.join("\n")}\n`;
-}
-
-/** JSON with a fixed key order (`version: 1`). */
-export function formatAccessMatrixJson(matrix: AccessMatrix): string {
-  return `${JSON.stringify(matrix, null, 2)}\n`;
 }

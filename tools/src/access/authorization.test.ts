@@ -462,3 +462,29 @@ describe("policy lookup uses the index, not a scan", () => {
     expect(selection.applied.map((p) => p.id)).toEqual(["ns3/p3"]);
   });
 });
+
+describe("entries of rules that are not rules, and selectors that are not label maps", () => {
+  const policy = (spec: string, name = "ap") => `
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: ${name}, namespace: foo }
+spec:
+${spec}
+`;
+  it("a null rule matches nothing (Istio: nil rule, rejected by validation, skipped by the RBAC builder); {} still matches everything", () => {
+    const nullRule = decide(policy("  rules:\n  - null"), { peer: undefined });
+    expect(nullRule.decision).toBe("denied");
+    expect(nullRule.nearestMisses).toEqual([{ policy: "foo/ap", rule: 0, failures: [expect.stringContaining("rules[0] is null, not a rule")] }]);
+    expect(nullRule.ignored).toEqual([{ policy: "foo/ap", reason: expect.stringContaining("rules[0] is null, not a rule") }]);
+    expect(decide(policy("  rules:\n  - {}"), { peer: undefined }).decision).toBe("allowed");
+    // A DENY with only a null rule denies nothing.
+    expect(decide(policy("  action: DENY\n  rules: [null]"), { peer: undefined }).decision).toBe("allowed");
+  });
+  it("a selector with a non-string value applies to no workload (not to the whole namespace), with a note", () => {
+    const numeric = decide(policy("  selector: { matchLabels: { app: 5 } }\n  rules:\n  - from: [{ source: { namespaces: [\"nobody\"] } }]"), { peer: undefined });
+    expect(numeric.decision).toBe("allowed");
+    expect(numeric.applied).toEqual([]);
+    expect(numeric.ignored).toEqual([{ policy: "foo/ap", reason: "is invalid: selector.matchLabels.app is 5, not a string (quote it); it applies to no workload" }]);
+    expect(decide(policy("  selector: { matchLabels: \"app=httpbin\" }\n  rules:\n  - from: [{ source: { namespaces: [\"nobody\"] } }]"), { peer: undefined }).decision).toBe("allowed");
+  });
+});

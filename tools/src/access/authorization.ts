@@ -27,14 +27,23 @@ export interface PolicySelection {
   ignored: Array<{ policy: string; reason: string }>;
 }
 
-/** §2.1 + §2.10: root and workload namespace, selector ⊆ labels, targetRef(s) ignored for sidecars, dry-run excluded. */
+/**
+ * §2.1 + §2.10: root and workload namespace, selector ⊆ labels, targetRef(s) ignored for sidecars,
+ * dry-run excluded. A policy with an invalid selector applies to nothing; it is listed as ignored for
+ * the workloads of its namespace (so that the reader learns why it does not count). Entries of
+ * `rules` that are not rules (null) are skipped by Istio: listed as ignored too, the policy applies.
+ */
 export function policiesForWorkload(model: AccessModel, workload: Pick<AccessWorkload, "namespace" | "labels">): PolicySelection {
   const applied: ParsedPolicy[] = [];
   const ignored: PolicySelection["ignored"] = [];
   for (const policy of model.policyIndex.matching(workload.namespace, workload.labels)) {
-    if (policy.hasTargetRefs) ignored.push({ policy: policy.id, reason: "has targetRef(s): sidecars ignore it" });
+    if (policy.invalidSelector !== undefined) ignored.push({ policy: policy.id, reason: `is invalid: ${policy.invalidSelector}; it applies to no workload` });
+    else if (policy.hasTargetRefs) ignored.push({ policy: policy.id, reason: "has targetRef(s): sidecars ignore it" });
     else if (policy.dryRun) ignored.push({ policy: policy.id, reason: "istio.io/dry-run: not enforced" });
-    else applied.push(policy);
+    else {
+      applied.push(policy);
+      for (const rule of policy.rules) if (rule.invalid !== undefined) ignored.push({ policy: policy.id, reason: rule.invalid });
+    }
   }
   return { applied, ignored };
 }
@@ -93,6 +102,7 @@ export function invalidWhenKey(rule: ParsedRule): string | undefined {
 
 export function evaluateRule(policy: ParsedPolicy, rule: ParsedRule, facts: RequestFacts, protocol: PortProtocol): RuleOutcome {
   const base = { policy: policy.id, action: policy.action, rule: rule.index };
+  if (rule.invalid !== undefined) return { ...base, result: false, failures: [rule.invalid], score: 1000, skipped: "not a rule" };
   const invalid = invalidWhenKey(rule);
   if (invalid !== undefined) return { ...base, result: false, failures: [`when key "${invalid}" is not valid: Istio skips this rule`], score: 1000, skipped: "invalid when key" };
   const tcp = protocol === "TCP";

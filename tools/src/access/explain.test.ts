@@ -112,3 +112,27 @@ spec:
     expect(() => explain({ from: "web", to: "api:9000" })).toThrow(/9000 is the container port behind Service port 8000/);
   });
 });
+
+describe("explain: a VirtualService whose matches select other clients", () => {
+  it("is dropped for this client: the default route applies instead of 404 NR", () => {
+    const resources = yamlResources(`${service("n", "a")}
+${service("n", "b")}
+${service("n", "c")}
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: a-canary, namespace: n }
+spec:
+  hosts: [a]
+  http:
+  - match:
+    - sourceLabels: { app: b }
+    route:
+    - destination: { host: a }
+`);
+    const fromC = explainRequest(resources, { from: "c", to: "a:8000" });
+    expect(fromC.verdict).toBe("allowed");
+    expect(fromC.route).toMatchObject({ outcome: "routed", via: "default-route", virtualService: undefined });
+    expect(formatExplanationText(fromC)).toContain("route:  default route (no VirtualService applies); timeout none; retries 2 on connect-failure,refused-stream,unavailable,cancelled (default)\n");
+    expect(explainRequest(resources, { from: "b", to: "a:8000" }).route).toMatchObject({ via: "virtual-service", virtualService: "n/a-canary", routeIndex: 0 });
+  });
+});

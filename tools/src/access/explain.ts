@@ -36,7 +36,7 @@ export interface DestinationExplanation {
   /** `namespace/name` of the Service. */
   service: string;
   servicePort: number;
-  /** The container port the request lands on (what policies name). */
+  /** The container port the request lands on (what policies name); a named targetPort resolved through the workload's container ports. */
   targetPort: number | undefined;
   subset: string | undefined;
   percent: number;
@@ -52,6 +52,8 @@ export interface DestinationExplanation {
   jwt: { status: "none" | "valid" | "rejected" | "ignored"; requestPrincipal: string | undefined; reason: string };
   authorization: AuthzDecision | undefined;
   result: "allowed" | "denied" | "depends";
+  /** Why the workload has (or lacks) a sidecar when that is not plain namespace injection (absent otherwise). */
+  sidecar?: string;
   /** What the client gets from the server side: 200 (reaches the app), 401, 403, 503. */
   status: number | undefined;
   reason: string;
@@ -61,7 +63,8 @@ export interface Explanation {
   version: 1;
   environment: string | undefined;
   request: { method: string; path: string; authority: string; headers: Record<string, string>; jwt: { iss: string; sub: string } | undefined };
-  source: { id: string; kind: SourceIdentity["kind"]; workload: string | undefined; principal: string | undefined; proxied: boolean };
+  /** `sidecar`: why the source workload has (or lacks) a sidecar when that is not plain namespace injection (absent otherwise). */
+  source: { id: string; kind: SourceIdentity["kind"]; workload: string | undefined; principal: string | undefined; proxied: boolean; sidecar?: string };
   target: { service: string; host: string; port: number };
   route: {
     outcome: RouteOutcome;
@@ -143,7 +146,14 @@ export function explainRequest(input: readonly Resource[] | AccessModel, query: 
     version: 1,
     environment: options.environment,
     request: { method, path, authority: requestAuthority, headers, jwt },
-    source: { id: source.id, kind: source.kind, workload: sourceWorkload?.id, principal: source.principal, proxied: source.proxied },
+    source: {
+      id: source.id,
+      kind: source.kind,
+      workload: sourceWorkload?.id,
+      principal: source.principal,
+      proxied: source.proxied,
+      ...(sourceWorkload?.sidecarNote === undefined ? {} : { sidecar: sourceWorkload.sidecarNote }),
+    },
     target: { service: `${service.namespace}/${service.resource.name}`, host: service.host, port },
     route: {
       outcome: routing.outcome,
@@ -220,8 +230,9 @@ function explainDestination(
   percent: number,
   request: RequestInput,
 ): DestinationExplanation {
-  const port = typeof targetPort === "number" ? targetPort : undefined;
-  const workloadPort = workload.ports.find((p) => p.number === port);
+  // The workload port behind this Service port: a named targetPort is resolved per workload (container port names).
+  const workloadPort = workload.ports.find((p) => p.services.some((s) => s.name === service.resource.name && s.namespace === service.namespace && s.port === servicePort));
+  const port = workloadPort?.number ?? (typeof targetPort === "number" ? targetPort : undefined);
   const declared = service.ports.find((p) => p.port === servicePort);
   const protocol: PortProtocol = workloadPort?.protocol ?? (declared === undefined ? "TCP" : protocolOfServicePort(declared.name, declared.appProtocol));
   const server = workload.hasSidecar && port !== undefined ? serverMtlsMode(model, workload, port) : undefined;
@@ -242,10 +253,11 @@ function explainDestination(
       reason: connection.reason,
       peer: connection.peer?.principal,
     },
+    ...(workload.sidecarNote === undefined ? {} : { sidecar: workload.sidecarNote }),
   };
   const noJwt = { status: "none" as const, requestPrincipal: undefined, reason: "no token sent" };
   if (port === undefined) {
-    return { ...base, jwt: noJwt, authorization: undefined, result: "depends", status: undefined, reason: `targetPort ${String(targetPort)} is a name the configuration cannot resolve` };
+    return { ...base, jwt: noJwt, authorization: undefined, result: "depends", status: undefined, reason: `targetPort ${String(targetPort)} is not a container port name of ${workload.id} in the configuration: cannot resolve the port` };
   }
   if (!workload.hasSidecar) {
     return { ...base, jwt: noJwt, authorization: undefined, result: connection.outcome === "fails" ? "denied" : "allowed", status: connection.outcome === "fails" ? 503 : 200, reason: connection.reason };
@@ -348,6 +360,7 @@ export function formatExplanationText(explanation: Explanation): string {
   lines.push(`${e.request.method} ${e.request.path}  ${e.source.id} → ${e.target.service}:${e.target.port}${e.environment === undefined ? "" : `  [${e.environment}]`}`);
   const who = e.source.principal === undefined ? "no identity (no sidecar)" : `principal ${e.source.principal}`;
   lines.push(`source: ${e.source.kind}${e.source.workload === undefined ? "" : ` ${e.source.workload}`}, ${who}`);
+  if (e.source.sidecar !== undefined) lines.push(`  note: ${e.source.sidecar}`);
   lines.push(`route:  ${formatRoute(e)}`);
   for (const d of e.route.destinations) {
     const pct = `${formatPercent(d.percent)}`.padStart(7);
@@ -357,6 +370,7 @@ export function formatExplanationText(explanation: Explanation): string {
   for (const d of e.destinations) {
     lines.push(`${d.workload}:${d.targetPort ?? "?"} (${formatPercent(d.percent)}): ${d.result.toUpperCase()}${d.status === undefined ? "" : ` (${d.status})`} — ${d.reason}`);
     const server = d.mtls.server === undefined ? "no sidecar" : `${d.mtls.server.mode} (${d.mtls.server.policy === undefined ? "default: no PeerAuthentication" : `${d.mtls.server.level} PeerAuthentication ${d.mtls.server.policy}`})`;
+    if (d.sidecar !== undefined) lines.push(`    sidecar: ${d.sidecar}`);
     lines.push(`    mTLS: server ${server}; client sends ${d.mtls.client.sends} (${d.mtls.client.reason}); server sees ${d.mtls.peer ?? "no identity"}`);
     if (d.jwt.status !== "none") lines.push(`    JWT: ${d.jwt.status}${d.jwt.requestPrincipal === undefined ? "" : ` ${d.jwt.requestPrincipal}`} — ${d.jwt.reason}`);
     const a = d.authorization;
@@ -374,7 +388,7 @@ function formatRoute(e: Explanation): string {
   const r = e.route;
   if (r.via === "kube-proxy") return "no sidecar: kube-proxy (no VirtualService)";
   if (r.outcome === "not-found") return `404 NR${r.virtualService === undefined ? "" : ` (VirtualService ${r.virtualService}: no rule matches)`}`;
-  const where = r.via === "default-route" ? "default route (no VirtualService)" : `VirtualService ${r.virtualService} http[${r.routeIndex ?? "?"}]${r.routeName === undefined ? "" : ` "${r.routeName}"`} ${r.match ?? "(match-less catch-all)"}`;
+  const where = r.via === "default-route" ? "default route (no VirtualService applies)" : `VirtualService ${r.virtualService} http[${r.routeIndex ?? "?"}]${r.routeName === undefined ? "" : ` "${r.routeName}"`} ${r.match ?? "(match-less catch-all)"}`;
   if (r.outcome === "redirect" || r.outcome === "direct-response") return `${where}: ${r.outcome} ${r.status ?? ""}`.trim();
   const timeout = `timeout ${r.timeout ?? "none"}`;
   const retries = r.retries === undefined ? "" : `; retries ${formatRetries(r.retries)}`;

@@ -51,7 +51,8 @@ export function workloadSource(workload: AccessWorkload, sharedWith: readonly Ac
     kind: "workload",
     namespace: workload.namespace,
     serviceAccount: workload.serviceAccount,
-    principal: principalOf(workload.namespace, workload.serviceAccount),
+    // Without a sidecar the pods send plaintext: no peer identity.
+    principal: workload.hasSidecar ? principalOf(workload.namespace, workload.serviceAccount) : undefined,
     labels: workload.labels,
     proxied: workload.hasSidecar,
     workloads: sharedWith.map((w) => w.id),

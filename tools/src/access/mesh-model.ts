@@ -1,5 +1,6 @@
-import type { Resource } from "../model/resource.js";
+import type { JsonObject, Resource } from "../model/resource.js";
 import { MeshIndex, ROOT_NAMESPACE, objectAt, stringMap, type ServiceInfo, type Workload } from "../lint/mesh-index.js";
+import { PolicyModel } from "../lint/policy-model.js";
 import { parseAuthorizationPolicy, parseRequestAuthentication, type ParsedPolicy, type ParsedRequestAuthentication } from "./policy.js";
 import { SelectorIndex, selectorMatches } from "./selector-index.js";
 
@@ -38,8 +39,10 @@ export interface AccessWorkload {
   serviceAccount: string;
   /** Ports that some Service targets (the only way in by Service name), ascending. */
   ports: WorkloadPort[];
-  /** False when the pod opts out of injection (`sidecar.istio.io/inject: "false"` label, or the namespace disables it): nothing is enforced. */
+  /** False when Istio's injector would not inject the pods (see `sidecarOf`): nothing is enforced, and the pods send plaintext. */
   hasSidecar: boolean;
+  /** Why the workload has (or has no) sidecar, when that is not plain namespace injection: e.g. the namespace is not declared, so injection is assumed. */
+  sidecarNote: string | undefined;
 }
 
 export interface AccessModel {
@@ -83,12 +86,11 @@ export function buildAccessModel(resources: readonly Resource[], options: { root
       .map((s) => ({ namespace: s.namespace, selector: s.selector as Record<string, string> | undefined, service: s })),
     "\u0000no-root",
   );
-  const injectionDisabled = new Set(
-    mesh.kind("Namespace").filter((ns) => stringMap(objectAt(ns.object, "metadata")["labels"])["istio-injection"] === "disabled").map((ns) => ns.name),
-  );
+  const namespaceLabels = new Map(mesh.kind("Namespace").map((ns) => [ns.name, stringMap(objectAt(ns.object, "metadata")["labels"])] as const));
+  const policyModel = PolicyModel.of(mesh);
 
   const workloads = mesh.workloads
-    .map((workload) => toAccessWorkload(workload, serviceIndex.matching(workload.namespace, workload.labels).map((s) => s.service), injectionDisabled))
+    .map((workload) => toAccessWorkload(workload, serviceIndex.matching(workload.namespace, workload.labels).map((s) => s.service), namespaceLabels, policyModel))
     .sort((a, b) => compareText(a.id, b.id));
   const workloadsByNamespace = new Map<string, AccessWorkload[]>();
   for (const workload of workloads) {
@@ -108,7 +110,8 @@ export function buildAccessModel(resources: readonly Resource[], options: { root
     services,
     policies,
     policyIndex: new SelectorIndex(policies, rootNamespace),
-    requestAuthentications: new SelectorIndex(requestAuthentications, rootNamespace),
+    // A RequestAuthentication whose selector is invalid applies to no workload.
+    requestAuthentications: new SelectorIndex(requestAuthentications.filter((ra) => ra.invalidSelector === undefined), rootNamespace),
   };
 }
 
@@ -116,18 +119,26 @@ function isSecurityApi(resource: Resource): boolean {
   return resource.apiVersion.startsWith("security.istio.io/");
 }
 
-function toAccessWorkload(workload: Workload, services: readonly ServiceInfo[], injectionDisabled: ReadonlySet<string>): AccessWorkload {
+function toAccessWorkload(
+  workload: Workload,
+  services: readonly ServiceInfo[],
+  namespaceLabels: ReadonlyMap<string, Record<string, string>>,
+  policyModel: PolicyModel,
+): AccessWorkload {
   const ports = new Map<number, WorkloadPort>();
   for (const service of services) {
     for (const port of service.ports) {
-      if (typeof port.targetPort !== "number" || !Number.isInteger(port.targetPort)) continue;
-      const entry = ports.get(port.targetPort) ?? { number: port.targetPort, protocol: "TCP" as PortProtocol, services: [] };
+      // A named targetPort is the container port of that name in the selected pods (Kubernetes).
+      const target = policyModel.targetPortOf(workload, port);
+      if (target === undefined || !Number.isInteger(target)) continue;
+      const entry = ports.get(target) ?? { number: target, protocol: "TCP" as PortProtocol, services: [] };
       if (entry.services.length === 0) entry.protocol = protocolOfServicePort(port.name, port.appProtocol);
       entry.services.push({ name: service.resource.name, namespace: service.namespace, host: service.host, port: port.port, portName: port.name });
-      ports.set(port.targetPort, entry);
+      ports.set(target, entry);
     }
   }
   const group = workload.source.kind === "Service" ? workload.source.name : workload.name;
+  const sidecar = sidecarOf(workload, namespaceLabels);
   return {
     id: `${workload.namespace}/${workload.name}`,
     namespace: workload.namespace,
@@ -136,8 +147,69 @@ function toAccessWorkload(workload: Workload, services: readonly ServiceInfo[], 
     labels: workload.labels,
     serviceAccount: workload.serviceAccount,
     ports: [...ports.values()].sort((a, b) => a.number - b.number),
-    hasSidecar: workload.labels["sidecar.istio.io/inject"] !== "false" && !injectionDisabled.has(workload.namespace),
+    hasSidecar: sidecar.injected,
+    sidecarNote: sidecar.note,
   };
+}
+
+const INJECT = "sidecar.istio.io/inject";
+const REVISION = "istio.io/rev";
+/** Namespaces Istio's injector never injects into. */
+const NEVER_INJECTED_NAMESPACES = new Set(["kube-system", "kube-public"]);
+
+/** The pod metadata and spec behind a workload; undefined when a Service's annotations describe it (no pod template). */
+function podTemplate(source: Resource): { metadata: JsonObject; spec: JsonObject } | undefined {
+  if (source.kind === "Service") return undefined;
+  const holder = source.kind === "Pod" ? source.object : objectAt(objectAt(source.object, "spec"), "template");
+  return { metadata: objectAt(holder, "metadata"), spec: objectAt(holder, "spec") };
+}
+
+/**
+ * Whether Istio's sidecar injector injects the pods of a workload (default install, any revision
+ * installed). The API server calls the injector when one of its webhooks matches:
+ * - namespace label `istio-injection=enabled`, pod label `sidecar.istio.io/inject` not `"false"`;
+ * - namespace label `istio.io/rev` (and no `istio-injection`), pod label not `"false"`;
+ * - namespace without either label: pod label `sidecar.istio.io/inject: "true"` (and no pod
+ *   `istio.io/rev`), or a pod `istio.io/rev` label and the inject label not `"false"`.
+ * The injector then skips hostNetwork pods and kube-system/kube-public, and reads the pod's
+ * `sidecar.istio.io/inject` label, or its annotation when the label is absent: `"false"` disables,
+ * anything else keeps the default policy (inject). A namespace not declared in the configuration is
+ * assumed to enable injection, and the result says so.
+ */
+function sidecarOf(workload: Workload, namespaceLabels: ReadonlyMap<string, Record<string, string>>): { injected: boolean; note: string | undefined } {
+  const pod = podTemplate(workload.source);
+  const labels = pod === undefined ? workload.labels : stringMap(pod.metadata["labels"]);
+  const annotations = pod === undefined ? {} : stringMap(pod.metadata["annotations"]);
+  const podLabel = labels[INJECT];
+  if (NEVER_INJECTED_NAMESPACES.has(workload.namespace)) return { injected: false, note: `Istio never injects sidecars in ${workload.namespace}` };
+  if (pod !== undefined && pod.spec["hostNetwork"] === true) return { injected: false, note: "the pods use hostNetwork: Istio does not inject them" };
+
+  const ns = namespaceLabels.get(workload.namespace);
+  let assumed: string | undefined;
+  if (ns === undefined) {
+    assumed = `Namespace ${workload.namespace} is not declared in the configuration: sidecar injection is assumed`;
+    if (podLabel === "false") return { injected: false, note: `pod label ${INJECT}: "false"` };
+  } else {
+    const nsInjection = ns["istio-injection"];
+    const nsRevision = ns[REVISION];
+    let webhook: boolean;
+    if (nsInjection !== undefined) webhook = nsInjection === "enabled" && podLabel !== "false";
+    else if (nsRevision !== undefined) webhook = podLabel !== "false";
+    else webhook = labels[REVISION] !== undefined ? podLabel !== "false" : podLabel === "true";
+    if (!webhook) {
+      const why =
+        podLabel === "false"
+          ? `pod label ${INJECT}: "false"`
+          : nsInjection !== undefined
+            ? `namespace ${workload.namespace} has istio-injection=${nsInjection}`
+            : `namespace ${workload.namespace} has no istio-injection or ${REVISION} label and the pods no ${INJECT}: "true" label`;
+      return { injected: false, note: `${why}: no sidecar is injected` };
+    }
+  }
+  // The injector itself: the label wins over the annotation; only "false" disables.
+  const selector = podLabel ?? annotations[INJECT];
+  if (selector === "false") return { injected: false, note: `pod ${podLabel !== undefined ? "label" : "annotation"} ${INJECT}: "false"` };
+  return { injected: true, note: assumed };
 }
 
 /** The workloads behind a Service: its namespace, selector ⊆ labels (and optional subset labels). */
@@ -146,10 +218,6 @@ export function workloadsOfService(model: AccessModel, service: ServiceInfo, sub
   return (model.workloadsByNamespace.get(service.namespace) ?? []).filter(
     (w) => selectorMatches(service.selector, w.labels) && selectorMatches(subsetLabels, w.labels),
   );
-}
-
-export function findService(model: AccessModel, name: string, namespace: string): ServiceInfo | undefined {
-  return model.services.get(`${namespace}/${name}`);
 }
 
 export function compareText(a: string, b: string): number {

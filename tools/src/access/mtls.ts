@@ -3,7 +3,7 @@ import { arrayAt, isExportedToNamespace, namespaceOf, objectAt, resolveHost, str
 import { peerOf, type PeerIdentity, type SourceIdentity } from "./identity.js";
 import type { AccessModel, AccessWorkload } from "./mesh-model.js";
 import { compareByCreation } from "./policy.js";
-import { SelectorIndex } from "./selector-index.js";
+import { SelectorIndex, parseMatchLabels } from "./selector-index.js";
 
 /**
  * mTLS on one hop (istio-semantics.md §3): the server's PeerAuthentication mode on the target port,
@@ -30,6 +30,8 @@ interface ParsedPeerAuthentication {
   namespace: string;
   name: string;
   selector: Record<string, string> | undefined;
+  /** Why the selector is invalid (a non-string label value): the policy applies to no workload. */
+  invalidSelector: string | undefined;
   mode: PaMode;
   portLevel: Map<number, PaMode>;
   creationTimestamp: string | undefined;
@@ -50,7 +52,7 @@ function parseMode(value: unknown): PaMode {
 
 function parsePeerAuthentication(resource: Resource): ParsedPeerAuthentication {
   const spec = objectAt(resource.object, "spec");
-  const selector = stringMap(objectAt(spec, "selector")["matchLabels"]);
+  const selector = parseMatchLabels(spec["selector"]);
   const portLevel = new Map<number, PaMode>();
   const ports = objectAt(spec, "portLevelMtls");
   for (const [port, setting] of Object.entries(ports)) portLevel.set(Number(port), parseMode(objectAt({ s: setting }, "s")["mode"]));
@@ -60,7 +62,8 @@ function parsePeerAuthentication(resource: Resource): ParsedPeerAuthentication {
     id: `${namespace}/${resource.name}`,
     namespace,
     name: resource.name,
-    selector: Object.keys(selector).length > 0 ? selector : undefined,
+    selector: selector.labels,
+    invalidSelector: selector.invalid,
     mode: parseMode(objectAt(spec, "mtls")["mode"]),
     portLevel,
     creationTimestamp: typeof metadata["creationTimestamp"] === "string" ? metadata["creationTimestamp"] : undefined,
@@ -87,7 +90,9 @@ function peerAuthIndex(model: AccessModel): PeerAuthIndex {
   const namespaceLevel = new Map<string, ParsedPeerAuthentication>();
   const workloadLevel: ParsedPeerAuthentication[] = [];
   for (const pa of all) {
-    if (pa.namespace === model.rootNamespace) {
+    if (pa.invalidSelector !== undefined) {
+      note(pa.namespace === model.rootNamespace ? "*" : pa.namespace, `PeerAuthentication ${pa.id} is ignored: ${pa.invalidSelector}; it applies to no workload`);
+    } else if (pa.namespace === model.rootNamespace) {
       if (pa.selector !== undefined) note("*", `PeerAuthentication ${pa.id} is ignored: a root-namespace policy with a selector does not apply`);
       else if (mesh === undefined) mesh = pa;
       else note("*", `PeerAuthentication ${pa.id} is ignored: ${mesh.id} is the older mesh-wide policy`);

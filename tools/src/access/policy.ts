@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonObject, type Resource } from "../model/resource.js";
 import { arrayAt, namespaceOf, objectAt, stringMap } from "../lint/mesh-index.js";
+import { parseMatchLabels } from "./selector-index.js";
 
 /**
  * AuthorizationPolicy and RequestAuthentication objects, parsed once into plain data the evaluators
@@ -47,6 +48,12 @@ export interface ParsedRule {
   /** Undefined when `to` is absent or empty: any operation. */
   to: Array<FieldValues<OperationField>> | undefined;
   when: ParsedCondition[];
+  /**
+   * Set when the entry of `rules` is not an object (`null`, a scalar, a list): Istio decodes `null` as
+   * a nil rule, which its validation rejects ("`rule` must not be nil") and its RBAC builder skips
+   * ("skipped nil rule"). Such a rule matches nothing; only `{}` is the match-everything rule.
+   */
+  invalid: string | undefined;
 }
 
 export interface ParsedPolicy {
@@ -57,8 +64,10 @@ export interface ParsedPolicy {
   action: AuthzAction;
   /** CUSTOM only: `provider.name`. */
   provider: string | undefined;
-  /** `selector.matchLabels`; undefined when absent or empty (the whole namespace, or the mesh in the root namespace). */
+  /** `selector.matchLabels`; undefined when absent or empty (the whole namespace, or the mesh in the root namespace), or invalid. */
   selector: Record<string, string> | undefined;
+  /** Why the selector is invalid (a non-string label value): the policy applies to no workload. */
+  invalidSelector: string | undefined;
   /** `targetRef` / `targetRefs` present: sidecars ignore the policy completely (§2.1). */
   hasTargetRefs: boolean;
   /** `istio.io/dry-run` parses true (Go ParseBool): not enforced (§2.10). */
@@ -77,7 +86,7 @@ export function parseAuthorizationPolicy(resource: Resource): ParsedPolicy {
   const metadata = objectAt(resource.object, "metadata");
   const spec = objectAt(resource.object, "spec");
   const action = typeof spec["action"] === "string" && (AUTHZ_ACTIONS as readonly string[]).includes(spec["action"]) ? (spec["action"] as AuthzAction) : "ALLOW";
-  const selector = stringMap(objectAt(spec, "selector")["matchLabels"]);
+  const selector = parseMatchLabels(spec["selector"]);
   const annotations = stringMap(metadata["annotations"]);
   const namespace = namespaceOf(resource);
   return {
@@ -86,7 +95,8 @@ export function parseAuthorizationPolicy(resource: Resource): ParsedPolicy {
     name: resource.name,
     action,
     provider: typeof objectAt(spec, "provider")["name"] === "string" ? (objectAt(spec, "provider")["name"] as string) : undefined,
-    selector: Object.keys(selector).length > 0 ? selector : undefined,
+    selector: selector.labels,
+    invalidSelector: selector.invalid,
     hasTargetRefs: isJsonObject(spec["targetRef"]) || arrayAt(spec, "targetRefs").length > 0,
     dryRun: GO_TRUE.has(annotations[DRY_RUN_ANNOTATION] ?? ""),
     rules: arrayAt(spec, "rules").map((rule, index) => parseRule(rule, index)),
@@ -96,7 +106,11 @@ export function parseAuthorizationPolicy(resource: Resource): ParsedPolicy {
 }
 
 function parseRule(value: unknown, index: number): ParsedRule {
-  const rule = isJsonObject(value) ? value : {};
+  if (!isJsonObject(value)) {
+    const what = value === null ? "null" : Array.isArray(value) ? "a list" : `${typeof value} ${JSON.stringify(value)}`;
+    return { index, from: undefined, to: undefined, when: [], invalid: `rules[${index}] is ${what}, not a rule: Istio rejects it, and skips it if it gets through (only {} matches every request)` };
+  }
+  const rule = value;
   const from = arrayAt(rule, "from").map((entry) => fieldValues(objectAt(entry, "source"), SOURCE_FIELDS));
   const to = arrayAt(rule, "to").map((entry) => fieldValues(objectAt(entry, "operation"), OPERATION_FIELDS));
   const when = arrayAt(rule, "when")
@@ -106,7 +120,7 @@ function parseRule(value: unknown, index: number): ParsedRule {
       values: strings(condition["values"]),
       notValues: strings(condition["notValues"]),
     }));
-  return { index, from: from.length > 0 ? from : undefined, to: to.length > 0 ? to : undefined, when };
+  return { index, from: from.length > 0 ? from : undefined, to: to.length > 0 ? to : undefined, when, invalid: undefined };
 }
 
 function fieldValues<F extends string>(object: JsonObject, fields: readonly F[]): FieldValues<F> {
@@ -134,6 +148,8 @@ export interface ParsedRequestAuthentication {
   namespace: string;
   name: string;
   selector: Record<string, string> | undefined;
+  /** Why the selector is invalid (a non-string label value): the RequestAuthentication applies to no workload. */
+  invalidSelector: string | undefined;
   hasTargetRefs: boolean;
   jwtRules: ParsedJwtRule[];
   resource: Resource;
@@ -141,13 +157,14 @@ export interface ParsedRequestAuthentication {
 
 export function parseRequestAuthentication(resource: Resource): ParsedRequestAuthentication {
   const spec = objectAt(resource.object, "spec");
-  const selector = stringMap(objectAt(spec, "selector")["matchLabels"]);
+  const selector = parseMatchLabels(spec["selector"]);
   const namespace = namespaceOf(resource);
   return {
     id: `${namespace}/${resource.name}`,
     namespace,
     name: resource.name,
-    selector: Object.keys(selector).length > 0 ? selector : undefined,
+    selector: selector.labels,
+    invalidSelector: selector.invalid,
     hasTargetRefs: isJsonObject(spec["targetRef"]) || arrayAt(spec, "targetRefs").length > 0,
     jwtRules: arrayAt(spec, "jwtRules")
       .filter(isJsonObject)

@@ -314,3 +314,87 @@ spec:
     expect(route(yaml, { authority: "shop.example.com", path: "/x" }, () => ingressGatewaySource())).toMatchObject({ outcome: "not-found" });
   });
 });
+
+describe("VirtualService: proxy selectors drop routes per proxy (route.go translateRoute / sourceMatchHTTP)", () => {
+  const canary = (match: string) => `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews-canary, namespace: prod }
+spec:
+  hosts: [reviews]
+  http:
+  - match:
+    - ${match}
+    route:
+    - destination: { host: reviews, subset: v3 }
+`;
+  it("sourceLabels that select another client: the VirtualService is dropped for this one and the default route applies", () => {
+    const r = route(canary("sourceLabels: { app: other }"));
+    expect(r).toMatchObject({ outcome: "routed", via: "default-route", virtualService: undefined, retries: DEFAULT_RETRIES });
+    expect(r.destinations[0]?.workloads.map((w) => w.name)).toEqual(["reviews-v1", "reviews-v2", "reviews-v3"]);
+    expect(r.notes).toEqual([
+      "VirtualService prod/reviews-canary keeps no http rule for this client on port 9080 (its matches select other ports, sources or gateways): Istio drops it for this proxy",
+      "no VirtualService applies to this client: the default route sends traffic to every endpoint of the Service (no timeout, default retries)",
+    ]);
+    // The client it selects is routed by it.
+    expect(route(canary("sourceLabels: { app: productpage }"))).toMatchObject({ via: "virtual-service", routeIndex: 0 });
+  });
+  it("sourceNamespace, a gateway-only match and a port match drop the rule for this sidecar in the same way", () => {
+    expect(route(canary("sourceNamespace: elsewhere")).via).toBe("default-route");
+    expect(route(canary("sourceNamespace: prod")).via).toBe("virtual-service");
+    expect(route(canary("gateways: [edge-gw]")).via).toBe("default-route");
+    expect(route(canary("port: 1234")).via).toBe("default-route");
+  });
+  it("`gateways: [mesh]` in a match selects the sidecar, and then sourceLabels are not looked at", () => {
+    expect(route(canary("{ gateways: [mesh], sourceLabels: { app: other } }"))).toMatchObject({ outcome: "routed", via: "virtual-service", routeIndex: 0 });
+  });
+  it("when rules remain for the client, a request none of them matches is still 404 NR", () => {
+    const yaml = `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: prod }
+spec:
+  hosts: [reviews]
+  http:
+  - match:
+    - sourceLabels: { app: other }
+    route:
+    - destination: { host: reviews, subset: v3 }
+  - match:
+    - uri: { prefix: /v2 }
+    route:
+    - destination: { host: reviews, subset: v2 }
+`;
+    expect(route(yaml, { path: "/x" })).toMatchObject({ outcome: "not-found", status: 404 });
+    expect(route(yaml, { path: "/v2/x" })).toMatchObject({ outcome: "routed", routeIndex: 1, match: { index: 0 } });
+  });
+});
+
+describe("VirtualService: regexes", () => {
+  const vs = (uri: string, ignoreUriCase = false) => `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: prod }
+spec:
+  hosts: [reviews]
+  http:
+  - match:
+    - uri: ${uri}
+${ignoreUriCase ? "      ignoreUriCase: true\n" : ""}    route:
+    - destination: { host: reviews, subset: v3 }
+  - route:
+    - destination: { host: reviews, subset: v1 }
+`;
+  it("a regex JavaScript cannot compile (RE2-only syntax) is taken as no match, and the routing says so", () => {
+    const r = route(vs('{ regex: "/api/[[:digit:]]+(?i)x" }'), { path: "/api/1x" });
+    expect(r.routeIndex).toBe(1);
+    expect(r.notes).toEqual([
+      'prod/reviews http[0]: uri regex "/api/[[:digit:]]+(?i)x" cannot be evaluated here (RE2 syntax JavaScript does not compile): taken as not matching',
+    ]);
+  });
+  it("ignoreUriCase applies to exact and prefix matches only, not to a regex (VirtualService API)", () => {
+    expect(route(vs('{ prefix: "/API" }', true), { path: "/api/x" }).routeIndex).toBe(0);
+    expect(route(vs('{ exact: "/API" }', true), { path: "/api" }).routeIndex).toBe(0);
+    expect(route(vs('{ regex: "/API/.*" }', true), { path: "/api/x" }).routeIndex).toBe(1);
+  });
+});

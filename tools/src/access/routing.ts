@@ -163,28 +163,38 @@ function hostSpecificity(vs: ParsedVirtualService, host: string): number {
  * Sidecars do not merge VirtualServices: later ones for the same host are ignored (IST0109).
  */
 export function sidecarVirtualService(model: AccessModel, clientNamespace: string, host: string): { chosen: ParsedVirtualService | undefined; ignored: string[] } {
+  const ordered = sidecarVirtualServices(model, clientNamespace, host);
+  return { chosen: ordered[0], ignored: ordered.slice(1).map((vs) => vs.id) };
+}
+
+/** The VirtualServices a sidecar considers for a host, the one it uses first (see `sidecarVirtualService`). */
+function sidecarVirtualServices(model: AccessModel, clientNamespace: string, host: string): ParsedVirtualService[] {
   const name = host.toLowerCase();
   const candidates = virtualServices(model)
     .filter((vs) => isMeshBound(vs) && isExportedToNamespace(vs.exportTo, vs.namespace, clientNamespace))
     .map((vs) => ({ vs, specificity: hostSpecificity(vs, name) }))
     .filter((c) => c.specificity >= 0);
-  if (candidates.length === 0) return { chosen: undefined, ignored: [] };
+  if (candidates.length === 0) return [];
   const best = Math.max(...candidates.map((c) => c.specificity));
   const top = candidates.filter((c) => c.specificity === best).map((c) => c.vs);
   // Stable sort: the client's namespace first; otherwise the creation order of `virtualServices`.
-  const ordered = [...top.filter((vs) => vs.namespace === clientNamespace), ...top.filter((vs) => vs.namespace !== clientNamespace)];
-  return { chosen: ordered[0], ignored: ordered.slice(1).map((vs) => vs.id) };
+  return [...top.filter((vs) => vs.namespace === clientNamespace), ...top.filter((vs) => vs.namespace !== clientNamespace)];
 }
 
 /** The gateway-bound VirtualServices of a gateway proxy (its labels selected by the Gateway resources they name). */
 function gatewayVirtualServices(model: AccessModel, gatewayLabels: Readonly<Record<string, string>>): ParsedVirtualService[] {
-  const gatewaySelects = (namespace: string, name: string) => {
-    const gateway = model.mesh.kind("Gateway").find((g) => g.apiVersion.startsWith("networking.istio.io/") && g.name === name && namespaceOf(g) === namespace);
-    if (gateway === undefined) return false;
-    const selector = stringMap(objectAt(objectAt(gateway.object, "spec"), "selector"));
-    return selectorMatches(selector, gatewayLabels);
-  };
-  return virtualServices(model).filter((vs) => vs.gateways.some((g) => !g.mesh && gatewaySelects(g.namespace, g.name)));
+  const names = selectingGateways(model, gatewayLabels);
+  return virtualServices(model).filter((vs) => vs.gateways.some((g) => !g.mesh && names.has(`${g.namespace}/${g.name}`)));
+}
+
+/** `namespace/name` of the Gateway resources whose selector picks the gateway proxy with these labels. */
+function selectingGateways(model: AccessModel, gatewayLabels: Readonly<Record<string, string>>): Set<string> {
+  return new Set(
+    model.mesh
+      .kind("Gateway")
+      .filter((g) => g.apiVersion.startsWith("networking.istio.io/") && selectorMatches(stringMap(objectAt(objectAt(g.object, "spec"), "selector")), gatewayLabels))
+      .map((g) => `${namespaceOf(g)}/${g.name}`),
+  );
 }
 
 /**
@@ -219,17 +229,78 @@ export function routeRequest(model: AccessModel, source: SourceIdentity, target:
     };
   }
   if (source.kind === "gateway") return routeAtGateway(model, source, target, request);
-  const { chosen, ignored } = sidecarVirtualService(model, source.namespace, target.host);
-  const notes = ignored.map((id) => `VirtualService ${id} also claims this host and is ignored by sidecars (IST0109: the oldest wins)`);
-  if (chosen === undefined) {
-    return {
-      ...emptyRouting("routed", "default-route"),
-      destinations: target.service === undefined ? [] : [destinationFor(model, source, target.host, request.port, undefined, undefined, 100)],
-      retries: DEFAULT_RETRIES,
-      notes: [...notes, "no VirtualService for this host: the default route sends traffic to every endpoint of the Service (no timeout, default retries)"],
-    };
+  const candidates = sidecarVirtualServices(model, source.namespace, target.host);
+  const notes: string[] = [];
+  // Pilot builds each VirtualService's routes for this proxy and listener port first (match blocks
+  // whose `port`, `sourceLabels`, `sourceNamespace` or `gateways` do not select it are dropped); a
+  // VirtualService left without routes is dropped for this proxy, and the next one for the host, or
+  // the Service's default route, takes the host.
+  for (const [i, vs] of candidates.entries()) {
+    const routes = routesForProxy(vs, source, request.port, new Set([MESH_GATEWAY]));
+    if (routes.length === 0) {
+      notes.push(`VirtualService ${vs.id} keeps no http rule for this client on port ${request.port} (its matches select other ports, sources or gateways): Istio drops it for this proxy`);
+      continue;
+    }
+    for (const other of candidates.slice(i + 1)) notes.push(`VirtualService ${other.id} also claims this host and is ignored by sidecars (IST0109: the oldest wins)`);
+    return evaluateRoutes(model, source, [{ vs, routes }], request, { gatewayRef: undefined }, notes);
   }
-  return evaluateRoutes(model, source, [{ vs: chosen, routes: chosen.http.map((route, index) => ({ route, index })) }], request, { gatewayRef: undefined }, notes);
+  return {
+    ...emptyRouting("routed", "default-route"),
+    destinations: target.service === undefined ? [] : [destinationFor(model, source, target.host, request.port, undefined, undefined, 100)],
+    retries: DEFAULT_RETRIES,
+    notes: [
+      ...notes,
+      candidates.length === 0
+        ? "no VirtualService for this host: the default route sends traffic to every endpoint of the Service (no timeout, default retries)"
+        : "no VirtualService applies to this client: the default route sends traffic to every endpoint of the Service (no timeout, default retries)",
+    ],
+  };
+}
+
+const MESH_GATEWAY = "mesh";
+
+interface ProxyRoute {
+  route: unknown;
+  index: number;
+  /** The match blocks kept for this proxy, with their index in `match`; undefined for a rule without matches (catch-all). */
+  matches: Array<{ match: unknown; index: number }> | undefined;
+}
+
+/**
+ * The http rules of a VirtualService as Pilot builds them for one proxy and listener port
+ * (route.go `BuildHTTPRoutesForVirtualService` / `translateRoute` / `sourceMatchHTTP`): a match block
+ * is kept when its `port` is unset or the listener port, and — when it names `gateways` — one of them
+ * is the proxy's (`mesh` for a sidecar; then `sourceLabels`/`sourceNamespace` are not looked at), or
+ * else its `sourceLabels` are a subset of the proxy's labels and `sourceNamespace`, if set, is the
+ * proxy's namespace. A rule without match blocks is always kept; a rule whose blocks are all dropped is
+ * dropped.
+ */
+function routesForProxy(vs: ParsedVirtualService, source: SourceIdentity, listenerPort: number, gatewayNames: ReadonlySet<string>): ProxyRoute[] {
+  const kept: ProxyRoute[] = [];
+  vs.http.forEach((route, index) => {
+    const matches = arrayAt(route, "match");
+    if (matches.length === 0) {
+      kept.push({ route, index, matches: undefined });
+      return;
+    }
+    const forProxy = matches.map((match, i) => ({ match, index: i })).filter(({ match }) => matchSelectsProxy(match, vs, source, listenerPort, gatewayNames));
+    if (forProxy.length > 0) kept.push({ route, index, matches: forProxy });
+  });
+  return kept;
+}
+
+function matchSelectsProxy(match: unknown, vs: ParsedVirtualService, source: SourceIdentity, listenerPort: number, gatewayNames: ReadonlySet<string>): boolean {
+  const m = objectAt({ m: match }, "m");
+  if (typeof m["port"] === "number" && m["port"] !== 0 && m["port"] !== listenerPort) return false;
+  const gateways = arrayAt(m, "gateways").filter((g): g is string => typeof g === "string");
+  if (gateways.length > 0) {
+    return gateways.some((g) => {
+      const ref = resolveGatewayRef(g, vs.namespace);
+      return ref.mesh ? gatewayNames.has(MESH_GATEWAY) : gatewayNames.has(`${ref.namespace}/${ref.name}`);
+    });
+  }
+  if (!selectorMatches(stringMap(m["sourceLabels"]), source.labels)) return false;
+  return typeof m["sourceNamespace"] !== "string" || m["sourceNamespace"] === "" || m["sourceNamespace"] === source.namespace;
 }
 
 function routeAtGateway(model: AccessModel, source: SourceIdentity, target: RouteTarget, request: RouteRequest): Routing {
@@ -251,10 +322,11 @@ function routeAtGateway(model: AccessModel, source: SourceIdentity, target: Rout
   // so they are taken by name, with match-less rules moved to the end.
   const merged = [...forAuthority].sort((a, b) => compareText(a.id, b.id));
   const notes = merged.length > 1 ? [`the gateway merges ${merged.map((vs) => vs.id).join(", ")}; the rule order across them is undefined`] : [];
-  const parts = merged.map((vs) => ({ vs, routes: vs.http.map((route, index) => ({ route, index })) }));
+  const gatewayNames = selectingGateways(model, source.labels);
+  const parts = merged.map((vs) => ({ vs, routes: routesForProxy(vs, source, request.gatewayPort ?? 443, gatewayNames) }));
   if (merged.length > 1) {
-    const catchAll = parts.map((p) => ({ vs: p.vs, routes: p.routes.filter((r) => arrayAt(r.route, "match").length === 0) }));
-    const specific = parts.map((p) => ({ vs: p.vs, routes: p.routes.filter((r) => arrayAt(r.route, "match").length > 0) }));
+    const catchAll = parts.map((p) => ({ vs: p.vs, routes: p.routes.filter((r) => r.matches === undefined) }));
+    const specific = parts.map((p) => ({ vs: p.vs, routes: p.routes.filter((r) => r.matches !== undefined) }));
     return evaluateRoutes(model, source, [...specific, ...catchAll], request, { gatewayRef: merged }, notes, target);
   }
   return evaluateRoutes(model, source, parts, request, { gatewayRef: merged }, notes, target);
@@ -279,21 +351,21 @@ function emptyRouting(outcome: RouteOutcome, via: Routing["via"]): Routing {
 function evaluateRoutes(
   model: AccessModel,
   source: SourceIdentity,
-  parts: Array<{ vs: ParsedVirtualService; routes: Array<{ route: unknown; index: number }> }>,
+  parts: Array<{ vs: ParsedVirtualService; routes: ProxyRoute[] }>,
   request: RouteRequest,
   context: { gatewayRef: ParsedVirtualService[] | undefined },
   notes: string[],
   target?: RouteTarget,
 ): Routing {
   const vsIds = [...new Set(parts.map((p) => p.vs.id))].join(", ");
+  const matchNotes = new Set<string>();
   for (const { vs, routes } of parts) {
-    for (const { route, index } of routes) {
-      const matches = arrayAt(route, "match");
+    for (const { route, index, matches } of routes) {
       let matched: { index: number; text: string } | undefined;
-      if (matches.length > 0) {
-        const i = matches.findIndex((m) => matchRequest(m, request, source, vs, context.gatewayRef !== undefined));
-        if (i === -1) continue;
-        matched = { index: i, text: describeMatch(matches[i]) };
+      if (matches !== undefined) {
+        const found = matches.find(({ match }) => matchRequest(match, request, context.gatewayRef !== undefined, (note) => matchNotes.add(`${vs.id} http[${index}]: ${note}`)));
+        if (found === undefined) continue;
+        matched = { index: found.index, text: describeMatch(found.match) };
       }
       const spec = objectAt({ r: route }, "r");
       const routing: Routing = {
@@ -302,7 +374,7 @@ function evaluateRoutes(
         routeIndex: index,
         routeName: typeof spec["name"] === "string" ? spec["name"] : undefined,
         match: matched,
-        notes: [...notes],
+        notes: [...notes, ...matchNotes],
       };
       if (isNonEmptyObject(spec["delegate"])) return { ...routing, outcome: "unsupported", notes: [...routing.notes, "delegate VirtualServices are not simulated"] };
       if (isNonEmptyObject(spec["redirect"])) {
@@ -346,7 +418,7 @@ function evaluateRoutes(
     ...emptyRouting("not-found", "virtual-service"),
     virtualService: vsIds,
     status: 404,
-    notes: [...notes, `no http rule of ${vsIds} matches: Envoy answers 404 with response flag NR (a host with a VirtualService has no fallback to the default route)`],
+    notes: [...notes, ...matchNotes, `no http rule of ${vsIds} matches: Envoy answers 404 with response flag NR (a host with a VirtualService has no fallback to the default route)`],
   };
 }
 
@@ -407,11 +479,17 @@ function destinationFor(
 
 // ---- Match conditions ----
 
-function matchRequest(match: unknown, request: RouteRequest, source: SourceIdentity, vs: ParsedVirtualService, atGateway: boolean): boolean {
+/**
+ * The request-level conditions of a match block (the proxy-level ones — port, sourceLabels,
+ * sourceNamespace, gateways — were applied by `routesForProxy`). `note` receives what cannot be
+ * simulated (a regex JavaScript cannot compile).
+ */
+function matchRequest(match: unknown, request: RouteRequest, atGateway: boolean, note: (text: string) => void): boolean {
   const m = objectAt({ m: match }, "m");
   const path = stripQuery(request.path);
   const uri = objectAt(m, "uri");
-  if (Object.keys(uri).length > 0 && !matchStringMatch(uri, path, m["ignoreUriCase"] === true)) return false;
+  // ignoreUriCase applies to exact and prefix uri matches only, not to regex (VirtualService API).
+  if (Object.keys(uri).length > 0 && !matchStringMatch(uri, path, m["ignoreUriCase"] === true, (n) => note(`uri ${n}`))) return false;
   for (const [key, target] of [
     ["method", request.method],
     ["authority", request.authority],
@@ -419,49 +497,56 @@ function matchRequest(match: unknown, request: RouteRequest, source: SourceIdent
   ] as const) {
     const sm = objectAt(m, key);
     if (Object.keys(sm).length === 0) continue;
-    if (!matchStringMatch(sm, target, false)) return false;
+    if (!matchStringMatch(sm, target, false, (n) => note(`${key} ${n}`))) return false;
   }
   for (const [name, sm] of Object.entries(objectAt(m, "headers"))) {
     if (["uri", "scheme", "method", "authority"].includes(name)) continue;
     const value = request.headers[name.toLowerCase()];
-    if (value === undefined || !matchStringMatch(objectAt({ sm }, "sm"), value, false)) return false;
+    if (value === undefined || !matchStringMatch(objectAt({ sm }, "sm"), value, false, (n) => note(`header ${name} ${n}`))) return false;
   }
   for (const [name, sm] of Object.entries(objectAt(m, "withoutHeaders"))) {
     const value = request.headers[name.toLowerCase()];
-    if (value !== undefined && matchStringMatch(objectAt({ sm }, "sm"), value, false)) return false;
+    if (value !== undefined && matchStringMatch(objectAt({ sm }, "sm"), value, false, (n) => note(`withoutHeaders ${name} ${n}`))) return false;
   }
   const query = new URLSearchParams(request.path.includes("?") ? request.path.slice(request.path.indexOf("?") + 1) : "");
   for (const [name, sm] of Object.entries(objectAt(m, "queryParams"))) {
     const value = query.get(name);
-    if (value === null || !matchStringMatch(objectAt({ sm }, "sm"), value, false)) return false;
-  }
-  // At a gateway the port is its listener's (TLS terminated there: 443), not the Service port.
-  if (typeof m["port"] === "number" && m["port"] !== (atGateway ? (request.gatewayPort ?? 443) : request.port)) return false;
-  const sourceLabels = stringMap(m["sourceLabels"]);
-  if (Object.keys(sourceLabels).length > 0 && !selectorMatches(sourceLabels, source.labels)) return false;
-  if (typeof m["sourceNamespace"] === "string" && m["sourceNamespace"] !== source.namespace) return false;
-  const gateways = arrayAt(m, "gateways").filter((g): g is string => typeof g === "string");
-  if (gateways.length > 0) {
-    const refs = gateways.map((g) => resolveGatewayRef(g, vs.namespace));
-    if (!atGateway && !refs.some((g) => g.mesh)) return false;
-    if (atGateway && !refs.some((g) => !g.mesh)) return false;
+    if (value === null || !matchStringMatch(objectAt({ sm }, "sm"), value, false, (n) => note(`queryParams ${name} ${n}`))) return false;
   }
   return true;
 }
 
-/** Istio StringMatch: exact, prefix (plain string prefix), regex (RE2, whole value); `{}` = present. */
-function matchStringMatch(sm: Record<string, unknown>, value: string, ignoreCase: boolean): boolean {
+/**
+ * Istio StringMatch: exact, prefix (plain string prefix), regex (RE2, whole value); `{}` = present.
+ * A regex JavaScript cannot compile (RE2-only syntax) is taken as not matching, and `note` says so.
+ */
+function matchStringMatch(sm: Record<string, unknown>, value: string, ignoreCase: boolean, note: (text: string) => void): boolean {
   const fold = (s: string) => (ignoreCase ? s.toLowerCase() : s);
   if (typeof sm["exact"] === "string") return fold(value) === fold(sm["exact"]);
   if (typeof sm["prefix"] === "string") return fold(value).startsWith(fold(sm["prefix"]));
   if (typeof sm["regex"] === "string") {
-    try {
-      return new RegExp(`^(?:${sm["regex"].replaceAll("(?P<", "(?<")})$`).test(value);
-    } catch {
+    const regex = compileRe2(sm["regex"]);
+    if (regex === undefined) {
+      note(`regex ${JSON.stringify(sm["regex"])} cannot be evaluated here (RE2 syntax JavaScript does not compile): taken as not matching`);
       return false;
     }
+    return regex.test(value);
   }
   return true;
+}
+
+const re2Cache = new Map<string, RegExp | undefined>();
+
+function compileRe2(pattern: string): RegExp | undefined {
+  if (re2Cache.has(pattern)) return re2Cache.get(pattern);
+  let regex: RegExp | undefined;
+  try {
+    regex = new RegExp(`^(?:${pattern.replaceAll("(?P<", "(?<")})$`);
+  } catch {
+    regex = undefined;
+  }
+  re2Cache.set(pattern, regex);
+  return regex;
 }
 
 function describeMatch(match: unknown): string {
