@@ -18,7 +18,7 @@ import {
   type ProjectDestination,
 } from "./argocd-objects.js";
 import { argoGlobMatch } from "./glob.js";
-import { COMMIT_SHA, commitPresence } from "./git.js";
+import { COMMIT_SHA, commitPresence } from "../util/git.js";
 import { isClusterScoped, isDestinationPermitted, isSourcePermitted, kindRefusal, normalizeGitUrl, type KindRefusal } from "./permissions.js";
 
 export const ARGOCD_APPLICATION_PATH_RULE = "argocd-application-path";

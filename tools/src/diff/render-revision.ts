@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execa } from "execa";
+import { COMMIT_SHA, firstLine, runGit } from "../util/git.js";
 import { UserError } from "../model/errors.js";
 import type { Resource } from "../model/resource.js";
 import { ENVIRONMENTS_DIR, listEnvironments } from "../render/environments.js";
@@ -82,9 +82,9 @@ export async function resolveCommit(repoRoot: string, ref: string): Promise<stri
     throw new UserError(`"${ref}" is not a git revision; give a branch, tag or commit, such as main or origin/main`);
   }
   await locateRepository(repoRoot);
-  const result = await git(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  const result = await runGit(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   const commit = result.stdout.trim();
-  if (result.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(commit)) {
+  if (result.exitCode !== 0 || !COMMIT_SHA.test(commit)) {
     throw new UserError(
       `unknown git revision "${ref}": no branch, tag or commit of that name in this repository. ` +
         `Check the name (git branch -a, git log --oneline), or fetch it first (git fetch origin ${ref}; ` +
@@ -101,7 +101,7 @@ interface Repository {
 }
 
 async function locateRepository(repoRoot: string): Promise<Repository> {
-  const result = await git(repoRoot, ["rev-parse", "--show-toplevel", "--show-prefix"]);
+  const result = await runGit(repoRoot, ["rev-parse", "--show-toplevel", "--show-prefix"]);
   const [topLevel, prefix = ""] = result.stdout.split("\n");
   if (result.exitCode !== 0 || topLevel === undefined || topLevel === "") {
     throw new UserError(
@@ -123,7 +123,7 @@ async function extractTree(topLevel: string, commit: string, target: string, ind
     ["read-tree", commit],
     ["checkout-index", "--all", "--force", `--prefix=${target}${path.sep}`],
   ]) {
-    const result = await git(topLevel, args, env);
+    const result = await runGit(topLevel, args, env);
     if (result.exitCode !== 0) {
       throw new UserError(
         `could not extract ${ref} (${commit.slice(0, 12)}): \`git ${args.join(" ")}\` exited ${result.exitCode ?? "abnormally"}: ` +
@@ -131,10 +131,6 @@ async function extractTree(topLevel: string, commit: string, target: string, ind
       );
     }
   }
-}
-
-function git(cwd: string, args: readonly string[], env: Record<string, string> = {}) {
-  return execa("git", [...args], { cwd, env, reject: false, stripFinalNewline: true, maxBuffer: 64 * 1024 * 1024 });
 }
 
 function selectEnvironments(available: readonly string[], requested: readonly string[] | undefined): string[] {
@@ -156,6 +152,3 @@ async function isDirectory(dir: string): Promise<boolean> {
   return stat(dir).then((info) => info.isDirectory(), () => false);
 }
 
-function firstLine(text: string | undefined): string {
-  return (text ?? "").trim().split("\n")[0] ?? "";
-}

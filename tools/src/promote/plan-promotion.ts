@@ -1,6 +1,6 @@
 import { loadArgoCd, environmentOf, POLICY_PROJECT, type ApplicationSourceView, type ApplicationView, type ArgoCdObjects } from "../argocd/argocd-objects.js";
 import { checkProjectPermits, TRACKED_BRANCH } from "../argocd/check-argocd.js";
-import { COMMIT_SHA, firstLine, runGit } from "../argocd/git.js";
+import { COMMIT_SHA, firstLine, runGit } from "../util/git.js";
 import { normalizeGitUrl } from "../argocd/permissions.js";
 import { evaluateSyncWindows } from "../argocd/sync-window.js";
 import type { DiffReport } from "../diff/diff-report.js";

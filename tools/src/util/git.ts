@@ -10,8 +10,8 @@ export interface GitResult {
 }
 
 /** Runs git in `cwd` without throwing; the caller decides what a failure means. */
-export async function runGit(cwd: string, args: readonly string[]): Promise<GitResult> {
-  const result = await execa("git", [...args], { cwd, reject: false, stripFinalNewline: true, maxBuffer: 64 * 1024 * 1024 });
+export async function runGit(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<GitResult> {
+  const result = await execa("git", [...args], { cwd, env, reject: false, stripFinalNewline: true, maxBuffer: 64 * 1024 * 1024 });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
 }
 
@@ -30,6 +30,6 @@ export async function commitPresence(repoRoot: string, sha: string): Promise<Com
   return shallow.stdout.trim() === "true" ? "shallow-missing" : "missing";
 }
 
-export function firstLine(text: string): string {
-  return text.trim().split("\n")[0] ?? "";
+export function firstLine(text: string | undefined): string {
+  return (text ?? "").trim().split("\n")[0] ?? "";
 }
