@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { expectGolden } from "./fixtures/golden.js";
+import { expectGolden } from "../../test/helpers/golden.js";
 import { sampleReport } from "./fixtures/sample-report.js";
 import { formatDiffJson } from "./format-diff-json.js";
 
 describe("formatDiffJson", () => {
   it("matches the golden JSON report", async () => {
-    await expectGolden("diff.json", formatDiffJson(await sampleReport()));
+    expectGolden(formatDiffJson(await sampleReport()), new URL("./fixtures/golden/diff.json", import.meta.url));
   });
 
   it("is versioned, parses back to the report's data, and carries no secret value", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { JsonObject, Resource } from "../model/resource.js";
 import { diffResources } from "./diff-resources.js";
 import { DIFF_REPORT_VERSION, type DiffReport } from "./diff-report.js";
-import { expectGolden } from "./fixtures/golden.js";
+import { expectGolden } from "../../test/helpers/golden.js";
 import { sampleReport } from "./fixtures/sample-report.js";
 import { DEFAULT_MAX_COMMENT_LENGTH, DIFF_COMMENT_MARKER, formatDiffMarkdown } from "./format-diff-markdown.js";
 
@@ -46,18 +46,18 @@ function hugeReport(environments: readonly string[], count: number): DiffReport 
 describe("formatDiffMarkdown", () => {
   it("matches the golden comment: marker, heading, summary table with findings, prelude, one <details> per environment", async () => {
     const markdown = formatDiffMarkdown(await sampleReport(), { findingsByEnvironment: FINDINGS, prelude: PRELUDE });
-    await expectGolden("diff.md", markdown);
+    expectGolden(markdown, new URL("./fixtures/golden/diff.md", import.meta.url));
     expect(markdown.split("\n")[0]).toBe(DIFF_COMMENT_MARKER);
     expect(markdown.indexOf("#### Access changes")).toBeLessThan(markdown.indexOf("<details>"));
   });
 
   it("matches the golden comment without findings or prelude (no findings column)", async () => {
-    await expectGolden("diff-no-findings.md", formatDiffMarkdown(await sampleReport()));
+    expectGolden(formatDiffMarkdown(await sampleReport()), new URL("./fixtures/golden/diff-no-findings.md", import.meta.url));
   });
 
   it("matches the golden comment for a change that renders the same objects", async () => {
     const report: DiffReport = { ...(await sampleReport()), environments: [], unchangedEnvironments: ["dev", "prod", "staging"] };
-    await expectGolden("no-changes.md", formatDiffMarkdown(report, { findingsByEnvironment: FINDINGS }));
+    expectGolden(formatDiffMarkdown(report, { findingsByEnvironment: FINDINGS }), new URL("./fixtures/golden/no-changes.md", import.meta.url));
   });
 
   it("matches the golden comment for a promotion (two environments at one revision)", async () => {
@@ -69,13 +69,13 @@ describe("formatDiffMarkdown", () => {
       environments: sample.environments.filter((e) => e.name === "prod"),
       unchangedEnvironments: [],
     };
-    await expectGolden("promotion.md", formatDiffMarkdown(report));
+    expectGolden(formatDiffMarkdown(report), new URL("./fixtures/golden/promotion.md", import.meta.url));
   });
 
   it("matches the golden comment cut to a small size", async () => {
     const markdown = formatDiffMarkdown(await sampleReport(), { findingsByEnvironment: FINDINGS, maxLength: 2_500 });
     expect(markdown.length).toBeLessThanOrEqual(2_500);
-    await expectGolden("truncated.md", markdown);
+    expectGolden(markdown, new URL("./fixtures/golden/truncated.md", import.meta.url));
   });
 
   it("keeps a huge diff (3,000 changed objects) under the cap, with the table, and says what it cut", () => {

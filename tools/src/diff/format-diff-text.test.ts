@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { expectGolden } from "./fixtures/golden.js";
+import { expectGolden } from "../../test/helpers/golden.js";
 import { sampleReport } from "./fixtures/sample-report.js";
 import { formatDiffText } from "./format-diff-text.js";
 
 describe("formatDiffText", () => {
   it("matches the golden text output", async () => {
-    await expectGolden("diff.txt", formatDiffText(await sampleReport()));
+    expectGolden(formatDiffText(await sampleReport()), new URL("./fixtures/golden/diff.txt", import.meta.url));
   });
 
   it("colours only when asked", async () => {
