@@ -35,7 +35,7 @@ const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "github"] as const 
 export async function runCheckCommand(context: CommandContext): Promise<number> {
   const { options } = context;
   requireFormat(options.format, REPORT_FORMATS, "check");
-  const environments = await resolveEnvironments(context.repoRoot, options.positionals);
+  const environments = await resolveEnvironments(context.repoRoot, [...options.positionals, ...options.environments]);
   const targets = await selectTargets({ ...selection(context), paths: [], environments });
   if (await hasFolder(context.repoRoot, ARGOCD_DIR)) {
     targets.push(...(await selectTargets({ ...selection(context), cwd: context.repoRoot, paths: [ARGOCD_DIR], environments: [] })));

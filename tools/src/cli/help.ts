@@ -40,8 +40,11 @@ Options:
   --skip-kind KIND           do not schema-check objects of this kind (repeatable)
   --no-cache                 render again even when the inputs did not change
 
+  --help, --version
+
 Environment:
-  MESH_POLICY_KUSTOMIZE      the kustomize binary (default: kustomize on PATH, then kubectl kustomize)
+  MESH_POLICY_KUSTOMIZE      the kustomize binary (default: .tools/bin/kustomize, which
+                             tools/install-tools.sh installs, then kustomize on PATH, then kubectl kustomize)
   MESH_POLICY_KUBECONFORM    the kubeconform binary (default: .tools/bin/kubeconform, then PATH)
   MESH_POLICY_CACHE_DIR      where renders are cached (default .cache/mesh-policy/renders)
 

@@ -18,6 +18,8 @@ import { runPromoteCommand } from "./promote-command.js";
 import { EXIT } from "./exit-codes.js";
 import { HELP } from "./help.js";
 import { parseCommonOptions } from "./options.js";
+import { checkOutputPath } from "./write-report.js";
+import { packageVersion } from "../util/package-config.js";
 
 const COMMANDS: Record<CommandName, (context: CommandContext) => Promise<number>> = {
   check: runCheckCommand,
@@ -36,14 +38,24 @@ const COMMANDS: Record<CommandName, (context: CommandContext) => Promise<number>
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+  if (command === undefined) {
+    process.stderr.write(HELP);
+    return EXIT.usage;
+  }
+  if (command === "--help" || command === "-h" || command === "help" || rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(HELP);
-    return command === undefined ? EXIT.usage : EXIT.clean;
+    return EXIT.clean;
+  }
+  if (command === "--version" || command === "version") {
+    process.stdout.write(`mesh-policy ${packageVersion()}\n`);
+    return EXIT.clean;
   }
   const run = (COMMANDS as Partial<Record<string, (context: CommandContext) => Promise<number>>>)[command];
   if (run === undefined) throw new UserError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
   const cwd = process.cwd();
-  return run({ repoRoot: cwd, cwd, options: parseCommonOptions(rest) });
+  const options = parseCommonOptions(rest);
+  if (options.output !== undefined) await checkOutputPath(options.output, cwd);
+  return run({ repoRoot: cwd, cwd, options });
 }
 
 main(process.argv.slice(2)).then(

@@ -16,9 +16,9 @@ import { writeReport } from "./write-report.js";
  * plans the promotion, prints the plan, and (unless --dry-run) rewrites `targetRevision` of TO's
  * Application and writes the pull-request body.
  *
- * Exit codes: 0 promoted (or nothing to promote; nothing is written then); with --dry-run, 0 when
- * the plan may be applied and 1 when a gate refuses it; 2 when a gate refuses a real run (the
- * plan is printed, nothing is written), and for usage and input errors.
+ * Exit codes: 0 promoted, or promotable with --dry-run (or nothing to promote; nothing is written
+ * then); 1 when a gate refuses the promotion (the plan is printed, nothing is written); 2 for
+ * usage and input errors.
  */
 export async function runPromoteCommand(context: CommandContext): Promise<number> {
   const { options } = context;
@@ -57,6 +57,15 @@ export async function runPromoteCommand(context: CommandContext): Promise<number
   if (options.dryRun === true) {
     process.stderr.write(`dry run: nothing written${plan.refusals.length > 0 ? "; a real run would be refused" : ""}\n`);
     return plan.refusals.length > 0 ? EXIT.findings : EXIT.clean;
+  }
+  // A gate that refuses is a finding about the candidate, like a failing check: exit 1, not 2.
+  if (plan.refusals.length > 0) {
+    process.stderr.write(
+      `refusing to promote ${from} to ${to} (${plan.candidate.commit.slice(0, 12)}); nothing was written:\n` +
+        plan.refusals.map((refusal) => `  - ${refusal}`).join("\n") +
+        "\n",
+    );
+    return EXIT.findings;
   }
   const applied = await applyPromotion(plan, {
     repoRoot: context.repoRoot,

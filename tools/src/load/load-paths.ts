@@ -15,8 +15,12 @@ const KUSTOMIZATION_FILE = /^kustomization\.ya?ml$/i;
  * `istioctl analyze -f`). Kustomize's own files (kustomization.yaml, and Kustomization or
  * Component documents elsewhere) are not cluster objects and are left out: rendering checks them.
  */
-export async function loadPaths(paths: readonly string[], cwd: string): Promise<LoadedResources> {
-  const files = (await Promise.all(paths.map((p) => expandPath(p, cwd)))).flat();
+export async function loadPaths(
+  paths: readonly string[],
+  cwd: string,
+  skipFoundFile: (file: string) => boolean = () => false,
+): Promise<LoadedResources> {
+  const files = (await Promise.all(paths.map((p) => expandPath(p, cwd, skipFoundFile)))).flat();
   const unique = [...new Set(files)].sort();
   const results = await Promise.all(unique.map((file) => loadFile(file, cwd)));
   const resources: Resource[] = [];
@@ -32,7 +36,8 @@ export function isKustomizeConfig(resource: Resource): boolean {
   return resource.apiVersion.startsWith("kustomize.config.k8s.io/");
 }
 
-async function expandPath(given: string, cwd: string): Promise<string[]> {
+/** A file named on the command line is always loaded; `skipFoundFile` filters those found in folders. */
+async function expandPath(given: string, cwd: string, skipFoundFile: (file: string) => boolean): Promise<string[]> {
   const absolute = path.resolve(cwd, given);
   const info = await stat(absolute).catch(() => undefined);
   if (info === undefined) {
@@ -41,7 +46,7 @@ async function expandPath(given: string, cwd: string): Promise<string[]> {
   if (info.isFile()) return [absolute];
   const found: string[] = [];
   await walk(absolute, found);
-  return found;
+  return found.filter((file) => !skipFoundFile(file));
 }
 
 async function walk(dir: string, found: string[]): Promise<void> {

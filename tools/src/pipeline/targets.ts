@@ -1,10 +1,47 @@
-import { loadPaths } from "../load/load-paths.js";
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { displayPath, loadPaths } from "../load/load-paths.js";
+import { findKustomizationFiles } from "../render/check-kustomizations.js";
+import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { resolveEnvironments } from "../render/environments.js";
-import { RenderFailure, renderEnvironment, type RenderOptions } from "../render/render-environment.js";
+import { RenderFailure, renderEnvironment, renderKustomization, type RenderOptions } from "../render/render-environment.js";
 
 export const RENDER_RULE = "render";
+
+/**
+ * The kustomizations among the folders given: every folder holding a kustomization file (whose
+ * files are not loaded one by one), and the outermost Kustomizations, which are rendered.
+ * Components cannot be rendered alone; kustomize loads them in check-kustomizations.
+ */
+async function kustomizeRootsIn(paths: readonly string[], cwd: string): Promise<{ roots: string[]; kustomizeDirs: string[] }> {
+  const dirs: string[] = [];
+  for (const given of paths) {
+    const absolute = path.resolve(cwd, given);
+    if (await stat(absolute).then((s) => s.isDirectory(), () => false)) dirs.push(absolute);
+  }
+  const files = await findKustomizationFiles(dirs);
+  const kustomizeDirs = files.map((file) => path.dirname(file));
+  const kustomizations: string[] = [];
+  for (const file of files) {
+    const text = await readFile(file, "utf8");
+    if (!/^kind:\s*Component\s*$/m.test(text)) kustomizations.push(path.dirname(file));
+  }
+  const roots = kustomizations.filter((dir) => !kustomizations.some((other) => other !== dir && isInside(dir, other)));
+  return { roots, kustomizeDirs };
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+}
+
+/** `environments/prod` is the environment prod, however it was named on the command line. */
+function environmentOf(label: string): string | undefined {
+  const match = /^environments\/([^/]+)$/.exec(label);
+  return match?.[1];
+}
 
 function renderFailureFinding(failure: RenderFailure, repoRoot: string): Finding {
   return {
@@ -41,8 +78,26 @@ export interface TargetSelection {
 export async function selectTargets(selection: TargetSelection): Promise<CheckTarget[]> {
   const targets: CheckTarget[] = [];
   if (selection.paths.length > 0) {
-    const loaded = await loadPaths(selection.paths, selection.cwd);
+    const { roots, kustomizeDirs } = await kustomizeRootsIn(selection.paths, selection.cwd);
+    // Files that belong to a kustomization are patches and partial objects: render it instead.
+    const loaded = await loadPaths(selection.paths, selection.cwd, (file) => kustomizeDirs.some((dir) => isInside(file, dir)));
+    if (loaded.resources.length === 0 && loaded.findings.length === 0 && kustomizeDirs.length === 0) {
+      throw new UserError(`no YAML files in ${selection.paths.join(", ")}: nothing to check; name files or folders that hold Kubernetes YAML`);
+    }
     targets.push({ environment: undefined, resources: loaded.resources, loadFindings: loaded.findings });
+    for (const root of roots) {
+      const label = displayPath(root, selection.repoRoot);
+      const environment = environmentOf(label);
+      const rendered = await renderKustomization(selection.repoRoot, root, environment ?? label, selection.render).catch((error: unknown) => {
+        if (!(error instanceof RenderFailure)) throw error;
+        return error;
+      });
+      if (rendered instanceof RenderFailure) {
+        targets.push({ environment, resources: [], loadFindings: [renderFailureFinding(rendered, selection.repoRoot)] });
+      } else {
+        targets.push({ environment, resources: rendered.resources, loadFindings: rendered.findings });
+      }
+    }
   }
   if (selection.environments.length > 0 || selection.paths.length === 0) {
     for (const environment of await resolveEnvironments(selection.repoRoot, selection.environments)) {

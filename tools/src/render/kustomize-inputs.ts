@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { parse } from "yaml";
+import { displayPath } from "../load/load-paths.js";
+import { parseYamlDocuments } from "../load/yaml-documents.js";
 import { UserError } from "../model/errors.js";
 import { isJsonObject, type JsonObject } from "../model/resource.js";
 
@@ -24,10 +25,10 @@ export interface KustomizeInputs {
  * Follows a kustomization and everything it references (resources, components, patches,
  * generators) to list the local files a build depends on. Remote references are not followed.
  */
-export async function collectKustomizeInputs(dir: string): Promise<KustomizeInputs> {
+export async function collectKustomizeInputs(dir: string, repoRoot: string): Promise<KustomizeInputs> {
   const files = new Set<string>();
   const patches: PatchSource[] = [];
-  await visitKustomization(path.resolve(dir), files, patches, new Set());
+  await visitKustomization(path.resolve(dir), { files, patches, visited: new Set(), repoRoot, referencedBy: undefined });
   return { files: [...files].sort(), patches };
 }
 
@@ -39,21 +40,35 @@ export async function findKustomizationFile(dir: string): Promise<string | undef
   return undefined;
 }
 
-async function visitKustomization(
-  dir: string,
-  files: Set<string>,
-  patches: PatchSource[],
-  visited: Set<string>,
-): Promise<void> {
+interface Walk {
+  files: Set<string>;
+  patches: PatchSource[];
+  visited: Set<string>;
+  repoRoot: string;
+  /** The kustomization file that named this folder, for error messages. */
+  referencedBy: string | undefined;
+}
+
+async function visitKustomization(dir: string, walk: Walk): Promise<void> {
+  const { files, patches, visited, repoRoot } = walk;
   if (visited.has(dir)) return;
   visited.add(dir);
+  const shown = (target: string) => displayPath(target, repoRoot);
   const file = await findKustomizationFile(dir);
   if (file === undefined) {
-    throw new UserError(`${dir}: no kustomization.yaml; every folder a kustomization references must have one`);
+    const from = walk.referencedBy === undefined ? "" : ` (referenced by ${shown(walk.referencedBy)})`;
+    throw new UserError(`${shown(dir)}: no kustomization.yaml${from}; every folder a kustomization references must have one`);
   }
   files.add(file);
-  const kustomization = parse(await readFile(file, "utf8")) as unknown;
+  const text = await readFile(file, "utf8");
+  const parsed = parseYamlDocuments(text);
+  const problem = parsed.problems[0];
+  if (problem !== undefined) {
+    throw new UserError(`${shown(file)}:${problem.line}: invalid YAML: ${problem.message}; fix the syntax so kustomize can read it`);
+  }
+  const kustomization = parsed.documents[0]?.value;
   if (!isJsonObject(kustomization)) return;
+  const visitChild = (child: string) => visitKustomization(child, { ...walk, referencedBy: file });
 
   const local = (entry: unknown): string | undefined =>
     typeof entry === "string" && !/^[a-z]+:\/\/|^git@|^github\.com\//.test(entry) ? path.resolve(dir, entry) : undefined;
@@ -61,7 +76,7 @@ async function visitKustomization(
   for (const entry of [...listOf(kustomization["resources"]), ...listOf(kustomization["components"]), ...listOf(kustomization["bases"])]) {
     const target = local(entry);
     if (target === undefined) continue;
-    if (await isDirectory(target)) await visitKustomization(target, files, patches, visited);
+    if (await isDirectory(target)) await visitChild(target);
     else files.add(target);
   }
   for (const entry of listOf(kustomization["patches"])) {

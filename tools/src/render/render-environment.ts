@@ -58,7 +58,7 @@ export async function renderKustomization(
   label: string,
   options: RenderOptions = {},
 ): Promise<RenderedEnvironment> {
-  const inputs = await collectKustomizeInputs(buildDir);
+  const inputs = await collectKustomizeInputs(buildDir, repoRoot);
   const kustomize = await findKustomize(options.toolsRoot ?? repoRoot);
   const key = await inputHash(repoRoot, inputs.files, [kustomize.command, kustomize.version, ...KUSTOMIZE_BUILD_OPTIONS]);
   const cacheDir = options.cacheDir ?? defaultCacheDir(repoRoot);
