@@ -6,20 +6,16 @@ import { selectTargets, type CheckTarget } from "../pipeline/targets.js";
 import { resolveEnvironments } from "../render/environments.js";
 import { checkKustomizationFiles, findKustomizationFiles } from "../render/check-kustomizations.js";
 import { renderEnvironment } from "../render/render-environment.js";
-import { formatJson } from "../report/format-json.js";
-import { formatText } from "../report/format-text.js";
 import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
 import { checkWorkflows } from "../workflows/check-workflows.js";
 import { checkArgoCd } from "../argocd/check-argocd.js";
 import { checkGenerated } from "../generate/check-generated.js";
-import { formatGithub } from "../report/format-github.js";
-import { formatMarkdown } from "../report/format-markdown.js";
+import { formatRunResult, REPORT_FORMATS } from "../report/format-run-result.js";
 import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
-import { formatSarif } from "../report/format-sarif.js";
 import { exitCodeFor, EXIT } from "./exit-codes.js";
 import { requireFormat, type CommonOptions, type Format } from "./options.js";
 import { writeReport } from "./write-report.js";
-import { packageConfig, packageVersion } from "../util/package-config.js";
+import { packageConfig, packageVersion, repositoryFileUrl } from "../util/package-config.js";
 
 export interface CommandContext {
   repoRoot: string;
@@ -29,8 +25,6 @@ export interface CommandContext {
 
 const ARGOCD_DIR = "argocd";
 const SHARED_KUSTOMIZE_DIRS = ["base", "overlays"];
-
-const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "github"] as const satisfies readonly Format[];
 
 export async function runCheckCommand(context: CommandContext): Promise<number> {
   const { options } = context;
@@ -141,18 +135,10 @@ function warnOnVersionDrift(version: string): void {
 }
 
 function formatResult(result: RunResult, format: Format): string {
-  switch (requireFormat(format, REPORT_FORMATS, "this command")) {
-    case "json":
-      return formatJson(result);
-    case "sarif":
-      return formatSarif(result, packageVersion());
-    case "markdown":
-      return formatMarkdown(result);
-    case "github":
-      return formatGithub(result);
-    case "text":
-      return formatText(result);
-  }
+  return formatRunResult(result, requireFormat(format, REPORT_FORMATS, "this command"), {
+    toolVersion: packageVersion(),
+    helpUri: repositoryFileUrl,
+  });
 }
 
 async function hasFolder(root: string, name: string): Promise<boolean> {

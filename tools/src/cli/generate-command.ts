@@ -2,14 +2,11 @@ import { CATALOG_FILE } from "../generate/catalog.js";
 import { compareWithTree, driftFindings, generate, generateInMemory, type Drift } from "../generate/generate.js";
 import { UserError } from "../model/errors.js";
 import type { RunResult } from "../pipeline/run-checks.js";
-import { formatGithub } from "../report/format-github.js";
-import { formatJson } from "../report/format-json.js";
-import { formatMarkdown } from "../report/format-markdown.js";
-import { formatSarif } from "../report/format-sarif.js";
-import { packageVersion } from "../util/package-config.js";
+import { formatRunResult, REPORT_FORMATS } from "../report/format-run-result.js";
+import { packageVersion, repositoryFileUrl } from "../util/package-config.js";
 import type { CommandContext } from "./commands.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
-import type { CommonOptions } from "./options.js";
+import { requireFormat, type CommonOptions } from "./options.js";
 import { writeReport } from "./write-report.js";
 
 /**
@@ -48,20 +45,9 @@ async function runGenerateCheck(context: CommandContext): Promise<number> {
 }
 
 function formatCheck(format: CommonOptions["format"], result: RunResult, drift: readonly Drift[], fileCount: number): string {
-  switch (format) {
-    case "text":
-      return formatCheckText(drift, result.findings.map((f) => `${f.location?.file ?? ""}:1: error [${f.ruleId}] ${f.message}`), fileCount);
-    case "json":
-      return formatJson(result);
-    case "sarif":
-      return formatSarif(result, packageVersion());
-    case "markdown":
-      return formatMarkdown(result);
-    case "github":
-      return formatGithub(result);
-    default:
-      throw new UserError(`generate --check --format takes text, json, sarif, markdown or github, not ${format}`);
-  }
+  const reportFormat = requireFormat(format, REPORT_FORMATS, "generate --check");
+  if (reportFormat !== "text") return formatRunResult(result, reportFormat, { toolVersion: packageVersion(), helpUri: repositoryFileUrl });
+  return formatCheckText(drift, result.findings.map((f) => `${f.location?.file ?? ""}:1: error [${f.ruleId}] ${f.message}`), fileCount);
 }
 
 function formatCheckText(drift: readonly Drift[], lines: readonly string[], fileCount: number): string {

@@ -5,8 +5,11 @@ import { openableFile } from "./source-file.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
 
+/** SARIF wants an absolute URI; the docs are files of this repository. */
+export type HelpUri = (docs: string) => string;
+
 /** SARIF 2.1.0 for GitHub code scanning: one rule entry per check, results with file and line. */
-export function formatSarif(result: RunResult, toolVersion: string): string {
+export function formatSarif(result: RunResult, toolVersion: string, helpUri: HelpUri): string {
   const checks = allChecks();
   const ruleIndex = new Map(checks.map((check, index) => [check.id, index]));
   const sarif = {
@@ -22,7 +25,7 @@ export function formatSarif(result: RunResult, toolVersion: string): string {
               id: check.id,
               name: check.id,
               shortDescription: { text: check.summary },
-              helpUri: check.docs,
+              helpUri: helpUri(check.docs),
               defaultConfiguration: { level: LEVEL[check.severity] },
               ...(check.code === undefined ? {} : { properties: { istioAnalyzeCode: check.code } }),
             })),

@@ -8,6 +8,7 @@ interface PackageConfig {
 
 interface PackageJson {
   version: string;
+  repository: { url: string };
   config: PackageConfig;
 }
 
@@ -26,4 +27,9 @@ export function packageConfig(): PackageConfig {
 
 export function packageVersion(): string {
   return readPackageJson().version;
+}
+
+/** Where the repository's files can be read on the web: SARIF rule help must be an absolute URI. */
+export function repositoryFileUrl(file: string): string {
+  return `${readPackageJson().repository.url.replace(/\.git$/, "")}/blob/main/${file}`;
 }

@@ -1,0 +1,25 @@
+import type { RunResult } from "../pipeline/run-checks.js";
+import { formatGithub } from "./format-github.js";
+import { formatJson } from "./format-json.js";
+import { formatMarkdown } from "./format-markdown.js";
+import { formatSarif, type HelpUri } from "./format-sarif.js";
+import { formatText } from "./format-text.js";
+
+export const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "github"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The one place a run's findings are turned into the format asked for. */
+export function formatRunResult(result: RunResult, format: ReportFormat, sarif: { toolVersion: string; helpUri: HelpUri }): string {
+  switch (format) {
+    case "json":
+      return formatJson(result);
+    case "sarif":
+      return formatSarif(result, sarif.toolVersion, sarif.helpUri);
+    case "markdown":
+      return formatMarkdown(result);
+    case "github":
+      return formatGithub(result);
+    case "text":
+      return formatText(result);
+  }
+}
