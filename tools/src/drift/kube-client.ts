@@ -1,3 +1,5 @@
+import path from "node:path";
+import os from "node:os";
 import { ApiException, KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
 import { existsSync } from "node:fs";
 import { UserError } from "../model/errors.js";
@@ -47,6 +49,13 @@ export function connectCluster(options: ConnectOptions = {}): LiveCluster {
       throw new UserError(`cannot read kubeconfig ${options.kubeconfig}: ${(error as Error).message}`);
     }
   } else {
+    // loadFromDefault falls back to a made-up localhost:8080 cluster; say plainly that none is configured.
+    const kubeconfigEnv = process.env["KUBECONFIG"];
+    const defaultFile = path.join(os.homedir(), ".kube", "config");
+    const inCluster = process.env["KUBERNETES_SERVICE_HOST"] !== undefined;
+    if (!inCluster && (kubeconfigEnv === undefined || kubeconfigEnv === "") && !existsSync(defaultFile)) {
+      throw new UserError("no kubeconfig: $KUBECONFIG is not set and ~/.kube/config does not exist; pass --kubeconfig FILE for the cluster to compare with");
+    }
     try {
       config.loadFromDefault();
     } catch (error) {

@@ -9,7 +9,9 @@ import {
   isMeshBound,
   namespaceOfHost,
   normaliseExportTo,
+  formatSelector,
   resolveHost,
+  selectorMap,
   virtualServiceDestinations,
   virtualServiceGateways,
   wildcardsCovering,
@@ -104,6 +106,26 @@ describe("MeshIndex registry", () => {
     expect(hosts(index.lookupHost("*.example.org", "vapora").visible)).toEqual([]);
   });
 
+  it("indexes WorkloadEntries as workloads, and lets a selector with a non-string value select nothing", () => {
+    const withVm = new MeshIndex(
+      load(`${REGISTRY}
+---
+apiVersion: networking.istio.io/v1
+kind: WorkloadEntry
+metadata: {name: vm, namespace: legacy}
+spec: {address: 10.0.0.1, labels: {app: ledger}, serviceAccount: ledger, ports: {http: 8080}}
+`),
+    );
+    expect(withVm.knowsWorkloadsIn("legacy")).toBe(true);
+    expect(withVm.workloadsMatching("legacy", { app: "ledger" }).map((w) => [w.name, w.serviceAccount, w.containerPorts, w.source.kind])).toEqual([
+      ["vm", "ledger", [8080], "WorkloadEntry"],
+    ]);
+    expect(withVm.workloadsMatching("vapora", selectorMap({ app: "vapora-backend", version: 5 }))).toEqual([]);
+    expect(selectorMap({ app: "a", version: 5 })).toBeNull();
+    expect(selectorMap(undefined)).toEqual({});
+    expect(formatSelector({ app: "a", version: 5 })).toBe("app=a,version=5");
+  });
+
   it("knows workloads by namespace and label, from annotated Services", () => {
     expect(index.knowsWorkloadsIn("vapora")).toBe(true);
     expect(index.knowsWorkloadsIn("istio-ingress")).toBe(false);
@@ -185,6 +207,54 @@ spec:
       ["mesh-default"],
     ]);
     expect(names(index.destinationRuleFor("api.openai.com", "shop", undefined))).toBeUndefined();
+  });
+
+  it("merges DestinationRules as Istio does: equal exportTo, or a newer superset of a non-empty exportTo", () => {
+    const merging = new MeshIndex(
+      load(`
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: a-private, namespace: shop, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec: {host: payments, exportTo: ["."]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: b-public, namespace: shop, creationTimestamp: "2024-01-02T00:00:00Z"}
+spec: {host: payments, exportTo: ["*"]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: c-private, namespace: shop, creationTimestamp: "2024-01-03T00:00:00Z"}
+spec: {host: payments.shop.svc.cluster.local, exportTo: ["."]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: d-default, namespace: shop, creationTimestamp: "2024-01-04T00:00:00Z"}
+spec: {host: payments}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: e-frontend, namespace: shop, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec: {host: orders, exportTo: [frontend]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: f-wider, namespace: shop, creationTimestamp: "2024-01-02T00:00:00Z"}
+spec: {host: orders, exportTo: [frontend, batch]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: g-narrower, namespace: shop, creationTimestamp: "2024-01-03T00:00:00Z"}
+spec: {host: orders, exportTo: [batch]}
+`),
+    );
+    const groups = merging.destinationRuleMergeGroups().map((g) => [g.host, g.rules.map((r) => r.resource.name), g.how]);
+    // "." and "*" stay apart, and no exportTo is not ["*"]; [frontend, batch] merges into [frontend];
+    // [batch] is a subset of [frontend, batch], not a superset: it stays independent.
+    expect(groups).toEqual([
+      ["payments.shop.svc.cluster.local", ["a-private", "c-private"], ["equal"]],
+      ["orders.shop.svc.cluster.local", ["e-frontend", "f-wider"], ["superset"]],
+    ]);
   });
 
   it("groups selector-less DestinationRules by namespace and resolved host", () => {

@@ -35,7 +35,10 @@ export interface Workload {
   labels: Record<string, string>;
   serviceAccount: string;
   containerPorts: number[];
-  /** The object that describes the pods: a Deployment-like kind, a Pod, or a Service's annotations. */
+  /**
+   * The object that describes the workload: a Deployment-like kind, a Pod, a Service's annotations, or a
+   * WorkloadEntry (a VM or other non-pod endpoint, selected by Service and ServiceEntry selectors like a pod).
+   */
   source: Resource;
 }
 
@@ -70,7 +73,8 @@ export interface HostLookup {
 
 export interface DestinationRuleSubset {
   name: string;
-  labels: Record<string, string>;
+  /** The subset's labels; null when one is not a string (such a subset selects no endpoint). */
+  labels: Record<string, string> | null;
   /** Index in spec.subsets. */
   index: number;
 }
@@ -85,6 +89,20 @@ export interface DestinationRuleInfo {
   workloadSelector: Record<string, string> | undefined;
   subsets: DestinationRuleSubset[];
   hasTrafficPolicy: boolean;
+  /** spec.exportTo exactly as written (Istio compares these sets, unnormalised, when it merges DestinationRules). */
+  exportToAsWritten: readonly string[];
+}
+
+/**
+ * DestinationRules Istio merges into one for its clients (`mergeDestinationRule`): the first is the one
+ * the others merged into, the others follow in Istio's order (oldest first).
+ */
+export interface DestinationRuleMergeGroup {
+  namespace: string;
+  host: string;
+  rules: DestinationRuleInfo[];
+  /** How each later rule joined the first: same exportTo, or a strict superset of the first's exportTo. */
+  how: Array<"equal" | "superset">;
 }
 
 /** The DestinationRules Istio applies to a host for a client: all those merged in the first namespace that has any. */
@@ -148,6 +166,7 @@ export class MeshIndex {
     for (const service of this.kind("Service")) this.indexService(service);
     for (const kind of POD_TEMPLATE_KINDS) for (const owner of this.kind(kind)) this.indexPodTemplate(owner);
     for (const pod of this.kind("Pod")) this.indexPod(pod);
+    for (const entry of this.istio("WorkloadEntry")) this.indexWorkloadEntry(entry);
   }
 
   kind(kind: string): readonly Resource[] {
@@ -212,9 +231,28 @@ export class MeshIndex {
     return this.destinationRuleIndex.all;
   }
 
-  /** DestinationRules without a workloadSelector, grouped by namespace and resolved host (the groups Istio merges, `mergeDestinationRule`). */
+  /**
+   * DestinationRules without a workloadSelector, grouped by namespace and resolved host: every rule a
+   * client may get for the host from that namespace (see destinationRuleMergeGroups for which of them
+   * Istio actually merges).
+   */
   destinationRuleGroups(): ReadonlyMap<string, ReadonlyMap<string, readonly DestinationRuleInfo[]>> {
     return this.destinationRuleIndex.byNamespaceHost;
+  }
+
+  private mergeGroupCache: DestinationRuleMergeGroup[] | undefined;
+
+  /**
+   * The DestinationRules (without workloadSelector) Istio merges, as `PushContext.setDestinationRules`
+   * and `mergeDestinationRule` do with ENABLE_ENHANCED_DESTINATIONRULE_MERGE (the default): per namespace
+   * and host, in Istio's order (oldest first), in each of its two indexes (rules visible in their own
+   * namespace; rules exported to other namespaces). A rule merges into an earlier entry whose exportTo
+   * set, as written, is equal to its own, or is a non-empty strict subset of its own; otherwise it
+   * stays an independent entry. Only groups of two or more are returned, each once.
+   */
+  destinationRuleMergeGroups(): readonly DestinationRuleMergeGroup[] {
+    this.mergeGroupCache ??= buildMergeGroups(this.destinationRuleIndex.all);
+    return this.mergeGroupCache;
   }
 
   /**
@@ -295,8 +333,12 @@ export class MeshIndex {
     return this.workloadIndex.byNamespace.get(namespace) ?? [];
   }
 
-  /** The workloads of a namespace whose labels include every `selector` label (an empty selector selects all). */
-  workloadsMatching(namespace: string, selector: Record<string, string>): Workload[] {
+  /**
+   * The workloads of a namespace whose labels include every `selector` label (an empty selector selects
+   * all; a null one, with a non-string value, selects none).
+   */
+  workloadsMatching(namespace: string, selector: Record<string, string> | null): Workload[] {
+    if (selector === null) return [];
     const pairs = Object.entries(selector);
     if (pairs.length === 0) return [...this.workloadsIn(namespace)];
     // Start from the rarest label pair, so the scan is as short as the index allows.
@@ -333,7 +375,8 @@ export class MeshIndex {
   private indexService(resource: Resource): void {
     const spec = objectAt(resource.object, "spec");
     const namespace = namespaceOf(resource);
-    const selector = stringMap(spec["selector"]);
+    // A selector with a non-string value selects nothing, like a Service without a selector.
+    const selector = selectorMap(spec["selector"]) ?? {};
     const ports: ServicePort[] = arrayAt(spec, "ports").filter(isJsonObject).map((port) => ({
       name: typeof port["name"] === "string" ? port["name"] : undefined,
       port: Number(port["port"]),
@@ -384,6 +427,24 @@ export class MeshIndex {
       source,
     });
   }
+
+  /**
+   * A WorkloadEntry is an endpoint like a pod: Service selectors and ServiceEntry workloadSelectors pick
+   * it by `spec.labels` (istiod ignores one without labels), it runs as `spec.serviceAccount`, and
+   * `spec.ports` maps port names to the ports it listens on.
+   */
+  private indexWorkloadEntry(entry: Resource): void {
+    const spec = objectAt(entry.object, "spec");
+    const account = spec["serviceAccount"];
+    this.workloads.push({
+      namespace: namespaceOf(entry),
+      name: entry.name,
+      labels: stringMap(spec["labels"]),
+      serviceAccount: typeof account === "string" && account !== "" ? account : "default",
+      containerPorts: Object.values(objectAt(spec, "ports")).filter((p): p is number => typeof p === "number"),
+      source: entry,
+    });
+  }
 }
 
 export function namespaceOf(resource: Resource): string {
@@ -417,9 +478,33 @@ export function stringMap(value: unknown): Record<string, string> {
   return result;
 }
 
-/** True when every selector label is among the labels (Kubernetes matchLabels semantics). */
-export function labelsMatch(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+/**
+ * The labels of a selector (matchLabels, a Service selector, workloadSelector labels, subset labels):
+ * `{}` when absent, and null when a value is not a string. Kubernetes and Istio accept only string
+ * values, so such a selector never selects anything: callers must treat null as "matches nothing",
+ * never as the empty (select-all) selector that stringMap would make of it.
+ */
+export function selectorMap(value: unknown): Record<string, string> | null {
+  if (!isJsonObject(value)) return {};
+  const result: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry !== "string") return null;
+    result[key] = entry;
+  }
+  return result;
+}
+
+/** A selector's entries as written, for messages (`app=5` for a selector selectorMap rejects). */
+export function formatSelector(value: unknown): string {
+  if (!isJsonObject(value)) return "";
+  return Object.entries(value)
+    .map(([key, entry]) => `${key}=${typeof entry === "string" ? entry : JSON.stringify(entry)}`)
+    .join(",");
+}
+
+/** True when every selector label is among the labels (Kubernetes matchLabels semantics); never for a null selector. */
+export function labelsMatch(selector: Record<string, string> | null, labels: Record<string, string>): boolean {
+  return selector !== null && Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
 /** `exportTo` as written (or the Service annotation's list), normalised: `.` becomes `namespace`, `~` sees nobody, default is everyone. */
@@ -562,7 +647,7 @@ function buildRegistry(index: MeshIndex): RegistryIndex {
     const spec = objectAt(service.object, "spec");
     const annotations = stringMap(objectAt(service.object, "metadata")["annotations"]);
     const exportTo = annotations[SERVICE_EXPORT_TO_ANNOTATION]?.split(",");
-    const selector = stringMap(spec["selector"]);
+    const selector = selectorMap(spec["selector"]) ?? {};
     add({
       host: serviceHost(service.name, namespace),
       namespace,
@@ -582,7 +667,8 @@ function buildRegistry(index: MeshIndex): RegistryIndex {
     const namespace = namespaceOf(entry);
     const spec = objectAt(entry.object, "spec");
     const exportTo = normaliseExportTo(arrayAt(spec, "exportTo").filter((e): e is string => typeof e === "string"), namespace);
-    const workloadSelector = stringMap(objectAt(spec, "workloadSelector")["labels"]);
+    // An invalid selector (non-string value) selects no endpoint: left out like an absent one.
+    const workloadSelector = selectorMap(objectAt(spec, "workloadSelector")["labels"]) ?? {};
     const ports: RegistryPort[] = arrayAt(spec, "ports").filter(isJsonObject).map((port) => ({
       number: Number(port["number"]),
       name: typeof port["name"] === "string" ? port["name"] : undefined,
@@ -616,17 +702,19 @@ function buildDestinationRuleIndex(rules: readonly Resource[]): DestinationRuleI
     const spec = objectAt(resource.object, "spec");
     if (typeof spec["host"] !== "string" || spec["host"] === "") continue;
     const namespace = namespaceOf(resource);
-    const selector = stringMap(objectAt(spec, "workloadSelector")["matchLabels"]);
+    const selector = selectorMap(objectAt(spec, "workloadSelector")["matchLabels"]) ?? {};
+    const exportToAsWritten = arrayAt(spec, "exportTo").filter((e): e is string => typeof e === "string");
     const info: DestinationRuleInfo = {
       resource,
       namespace,
       host: resolveHost(spec["host"], namespace).toLowerCase(),
-      exportTo: normaliseExportTo(arrayAt(spec, "exportTo").filter((e): e is string => typeof e === "string"), namespace),
+      exportTo: normaliseExportTo(exportToAsWritten, namespace),
       workloadSelector: "workloadSelector" in spec ? selector : undefined,
       subsets: arrayAt(spec, "subsets").flatMap((subset, i) =>
-        isJsonObject(subset) && typeof subset["name"] === "string" ? [{ name: subset["name"], labels: stringMap(subset["labels"]), index: i }] : [],
+        isJsonObject(subset) && typeof subset["name"] === "string" ? [{ name: subset["name"], labels: selectorMap(subset["labels"]), index: i }] : [],
       ),
       hasTrafficPolicy: isJsonObject(spec["trafficPolicy"]),
+      exportToAsWritten,
     };
     index.all.push(info);
     if (info.workloadSelector !== undefined) continue;
@@ -659,6 +747,76 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else list.push(value);
+}
+
+/**
+ * Istio's order for "the oldest wins": creationTimestamp (absent counts as oldest, as Go's zero time),
+ * then name, then namespace. Rendered config has no timestamps, so there the order is by name.
+ */
+export function compareByAge(a: Resource, b: Resource): number {
+  const time = (r: Resource): number => {
+    const value = objectAt(r.object, "metadata")["creationTimestamp"];
+    const parsed = typeof value === "string" ? Date.parse(value) : NaN;
+    return Number.isNaN(parsed) ? -Infinity : parsed;
+  };
+  const ta = time(a);
+  const tb = time(b);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.name.localeCompare(b.name) || namespaceOf(a).localeCompare(namespaceOf(b));
+}
+
+interface MergeEntry {
+  exportTo: ReadonlySet<string>;
+  group: DestinationRuleMergeGroup;
+}
+
+/** See MeshIndex.destinationRuleMergeGroups. */
+function buildMergeGroups(all: readonly DestinationRuleInfo[]): DestinationRuleMergeGroup[] {
+  const ordered = all.filter((dr) => dr.workloadSelector === undefined).sort((a, b) => compareByAge(a.resource, b.resource));
+  // Per index ("local"/"exported"), namespace and host: the entries, in the order Istio appends them.
+  const entries = new Map<string, MergeEntry[]>();
+  for (const dr of ordered) {
+    const exportTo = new Set(dr.exportToAsWritten);
+    // setDestinationRules: the namespace-local index holds the rules visible in their own namespace;
+    // the exported index holds every rule that is not private-only.
+    const local = exportTo.size === 0 || exportTo.has("*") || exportTo.has(".") || exportTo.has(dr.namespace);
+    const privateOnly = exportTo.size === 1 && (exportTo.has(".") || exportTo.has(dr.namespace));
+    for (const [which, included] of [["local", local], ["exported", !privateOnly]] as const) {
+      if (!included) continue;
+      const key = `${which}\u0000${dr.namespace}\u0000${dr.host}`;
+      const list = entries.get(key) ?? [];
+      entries.set(key, list);
+      // mergeDestinationRule: the rule merges into every entry whose exportTo equals its own, or is a
+      // non-empty subset of it; whether it is also kept as an entry of its own is decided by the last
+      // entry looked at (for rules without workloadSelector a merge clears the flag).
+      let appendSeparately = true;
+      for (const entry of list) {
+        const equal = entry.exportTo.size === exportTo.size && [...exportTo].every((e) => entry.exportTo.has(e));
+        const superset = !equal && entry.exportTo.size > 0 && [...entry.exportTo].every((e) => exportTo.has(e));
+        if (!equal && !superset) {
+          appendSeparately = true;
+          continue;
+        }
+        appendSeparately = false;
+        entry.group.rules.push(dr);
+        entry.group.how.push(equal ? "equal" : "superset");
+      }
+      if (appendSeparately) list.push({ exportTo, group: { namespace: dr.namespace, host: dr.host, rules: [dr], how: [] } });
+    }
+  }
+  // The same merge can happen in both indexes: report each set of rules once.
+  const seen = new Set<string>();
+  const groups: DestinationRuleMergeGroup[] = [];
+  for (const list of entries.values()) {
+    for (const { group } of list) {
+      if (group.rules.length < 2) continue;
+      const key = group.rules.map((r) => `${r.namespace}/${r.resource.name}`).join("\u0000");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      groups.push(group);
+    }
+  }
+  return groups;
 }
 
 /** Labels as `k=v,k2=v2`, the way Kubernetes prints a selector. */

@@ -8,6 +8,8 @@ import {
   compareByAge,
   isAllowNothing,
   isDryRun,
+  isNamespaceWide,
+  matchLabelsOf,
   parsePrincipal,
   portScopeOf,
   protocolOfServicePort,
@@ -158,6 +160,82 @@ spec:
     expect(model.namespacesWithWorkloads()).toEqual(["shop"]);
     expect(model.hasWorkloads("istio-ingress")).toBe(false);
     expect([...model.serviceAccountsIn("shop")].sort()).toEqual(["api", "batch"]);
+  });
+});
+
+describe("PolicyModel: selectors with a non-string value select nothing", () => {
+  const yaml =
+    service("api", "shop") +
+    service("web", "shop") +
+    `
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: numeric, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api, version: 5}}
+  rules: [{}]
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: numeric, namespace: shop}
+spec:
+  selector: {matchLabels: {tier: 1}}
+  mtls: {mode: DISABLE}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: shop}
+spec:
+  mtls: {mode: STRICT}
+`;
+
+  it("applies such a policy to no workload, and does not count it as namespace-wide", () => {
+    const { model, index } = modelOf(yaml);
+    const policy = index.kind("AuthorizationPolicy").find((p) => p.name === "numeric");
+    expect(policy && model.authorizationPolicyWorkloads(policy)).toEqual([]);
+    expect(policy && isNamespaceWide(policy)).toBe(false);
+    expect(policy && matchLabelsOf(policy)).toBeNull();
+    // The namespace-wide STRICT applies, not the selector-less-looking DISABLE.
+    expect(model.effectiveMtls(workload(index, "web")).mode).toBe("STRICT");
+    expect(model.selectWorkloads(null, "shop")).toEqual([]);
+  });
+});
+
+describe("PolicyModel: WorkloadEntries are workloads", () => {
+  it("selects them by spec.labels, with their service account and named ports", () => {
+    const { model, index } = modelOf(`
+apiVersion: networking.istio.io/v1
+kind: WorkloadEntry
+metadata: {name: ledger-vm, namespace: legacy}
+spec:
+  address: 10.0.1.5
+  labels: {app: ledger}
+  serviceAccount: ledger
+  ports: {grpc: 7070}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ledger, namespace: legacy}
+spec:
+  selector: {app: ledger}
+  ports: [{name: grpc, port: 443, targetPort: grpc}]
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: ledger, namespace: legacy}
+spec:
+  selector: {matchLabels: {app: ledger}}
+  portLevelMtls: {443: {mode: STRICT}}
+`);
+    const vm = workload(index, "ledger-vm");
+    expect([vm.serviceAccount, vm.labels, vm.containerPorts]).toEqual(["ledger", { app: "ledger" }, [7070]]);
+    expect(model.servicesOf(vm).map((s) => s.resource.name)).toEqual(["ledger"]);
+    expect(model.workloadPorts(vm)).toEqual([7070]);
+    expect(model.servicePortInsteadOfTarget([vm], 443)).toEqual({ services: ["ledger"], targets: [7070], workloads: ["ledger-vm"] });
+    expect(model.servicePortInsteadOfTarget([vm], 7070)).toBeUndefined();
+    const policy = index.kind("PeerAuthentication")[0];
+    expect(policy && model.peerAuthenticationWorkloads(policy)).toEqual([vm]);
+    expect([...model.serviceAccountsIn("legacy")]).toEqual(["ledger"]);
   });
 });
 

@@ -2,14 +2,18 @@ import { isJsonObject, pointerOf, type JsonObject, type Resource } from "../mode
 import {
   ROOT_NAMESPACE,
   arrayAt,
+  compareByAge,
   namespaceOf,
   objectAt,
+  selectorMap,
   stringMap,
   type MeshIndex,
   type ServiceInfo,
   type ServicePort,
   type Workload,
 } from "./mesh-index.js";
+
+export { compareByAge } from "./mesh-index.js";
 
 /**
  * Istio security semantics the lint rules share, computed once per MeshIndex in one linear pass
@@ -70,6 +74,16 @@ export interface ServicePortRef {
   port: ServicePort;
 }
 
+/** A Service port written where the workload (target) port is meant: see PolicyModel.servicePortInsteadOfTarget. */
+export interface ServicePortMistake {
+  /** Names of the Services that have the port. */
+  services: string[];
+  /** The target ports that traffic to it reaches, sorted. */
+  targets: number[];
+  /** Names of the workloads reached on another port. */
+  workloads: string[];
+}
+
 export interface ParsedPrincipal {
   trustDomain: string;
   namespace: string;
@@ -106,6 +120,7 @@ export class PolicyModel {
   private meshPeerAuthentication: Resource | undefined;
   private readonly namespacePeerAuthentications = new Map<string, Resource>();
   private readonly workloadPeerAuthentications = new Map<Workload, Resource>();
+  private readonly peerAuthenticationTargets = new Map<Resource, Workload[]>();
   private readonly namedPortsCache = new Map<Workload, Map<string, number>>();
 
   constructor(readonly index: MeshIndex) {
@@ -152,9 +167,12 @@ export class PolicyModel {
     return this.serviceAccounts.get(namespace) ?? new Set();
   }
 
-  /** Workloads whose labels include `matchLabels`: in `namespace`, or in every namespace when it is undefined. */
-  selectWorkloads(matchLabels: Record<string, string>, namespace: string | undefined): Workload[] {
-    return this.selector.select(matchLabels, namespace);
+  /**
+   * Workloads whose labels include `matchLabels`: in `namespace`, or in every namespace when it is
+   * undefined. A null selector (a non-string value, see selectorMap) selects none.
+   */
+  selectWorkloads(matchLabels: Record<string, string> | null, namespace: string | undefined): Workload[] {
+    return matchLabels === null ? [] : this.selector.select(matchLabels, namespace);
   }
 
   // ---- services and ports ----
@@ -183,6 +201,32 @@ export class PolicyModel {
       }
     }
     return [...ports].sort((a, b) => a - b);
+  }
+
+  /**
+   * When `port`, written where Istio expects a workload (container/target) port, is instead the Service
+   * port of a Service in front of some of `workloads` and not one of their own ports: which Services,
+   * the target ports that traffic really reaches, and the workloads concerned. Undefined when the port
+   * is fine (or unknown) for every workload.
+   */
+  servicePortInsteadOfTarget(workloads: readonly Workload[], port: number): ServicePortMistake | undefined {
+    const services = new Set<string>();
+    const targets = new Set<number>();
+    const affected: string[] = [];
+    for (const workload of workloads) {
+      if (this.workloadPorts(workload).includes(port)) continue;
+      for (const service of this.servicesOf(workload)) {
+        for (const servicePort of service.ports) {
+          const target = this.targetPortOf(workload, servicePort);
+          if (servicePort.port !== port || target === undefined || target === port) continue;
+          services.add(service.resource.name);
+          targets.add(target);
+          affected.push(workload.name);
+        }
+      }
+    }
+    if (affected.length === 0) return undefined;
+    return { services: [...services], targets: [...targets].sort((a, b) => a - b), workloads: affected };
   }
 
   /** The Service ports (of Services selecting the workload) whose traffic lands on this workload port. */
@@ -249,6 +293,14 @@ export class PolicyModel {
     return namespace === ROOT_NAMESPACE ? this.meshPeerAuthentication : this.namespacePeerAuthentications.get(namespace);
   }
 
+  /**
+   * The workloads for which this PeerAuthentication is the workload-level policy (it has a selector, is
+   * outside the root namespace, and is the oldest that selects them); empty for any other.
+   */
+  peerAuthenticationWorkloads(policy: Resource): readonly Workload[] {
+    return this.peerAuthenticationTargets.get(policy) ?? [];
+  }
+
   /** The effective server-side mTLS mode of a workload, on one port or workload-wide (§3.1 algorithm). */
   effectiveMtls(workload: Workload, port?: number): EffectiveMtls {
     const workloadPolicy = this.workloadPeerAuthentications.get(workload);
@@ -267,7 +319,10 @@ export class PolicyModel {
     const spec = objectAt(policy.object, "spec");
     if (hasTargetRefs(spec)) return [];
     const namespace = namespaceOf(policy);
-    return this.selector.select(matchLabelsOf(policy) ?? {}, namespace === ROOT_NAMESPACE ? undefined : namespace);
+    const labels = matchLabelsOf(policy);
+    // A selector with a non-string value selects nothing (never the whole namespace).
+    if (labels === null) return [];
+    return this.selector.select(labels ?? {}, namespace === ROOT_NAMESPACE ? undefined : namespace);
   }
 
   private indexPeerAuthentications(policies: readonly Resource[]): void {
@@ -284,8 +339,11 @@ export class PolicyModel {
         if (!this.namespacePeerAuthentications.has(namespace)) this.namespacePeerAuthentications.set(namespace, policy);
         continue;
       }
+      if (labels === null) continue; // a non-string selector value: it selects nothing
       for (const workload of this.selector.select(labels, namespace)) {
-        if (!this.workloadPeerAuthentications.has(workload)) this.workloadPeerAuthentications.set(workload, policy);
+        if (this.workloadPeerAuthentications.has(workload)) continue;
+        this.workloadPeerAuthentications.set(workload, policy);
+        addToList(this.peerAuthenticationTargets, policy, workload);
       }
     }
   }
@@ -302,6 +360,11 @@ export class PolicyModel {
           if (isJsonObject(port) && typeof port["name"] === "string") ports.set(port["name"], Number(port["containerPort"]));
         }
       }
+    } else if (source.kind === "WorkloadEntry") {
+      // istiod resolves a named targetPort through the WorkloadEntry's `ports` map (name → port).
+      for (const [name, port] of Object.entries(objectAt(objectAt(source.object, "spec"), "ports"))) {
+        if (typeof port === "number") ports.set(name, port);
+      }
     }
     this.namedPortsCache.set(workload, ports);
     return ports;
@@ -310,11 +373,15 @@ export class PolicyModel {
 
 // ---- free functions: reading policies ----
 
-/** The selector labels of a policy; undefined when it has none or empty ones (namespace-wide). */
-export function matchLabelsOf(resource: Resource): Record<string, string> | undefined {
+/**
+ * The selector labels of a policy; undefined when it has none or empty ones (namespace-wide), and null
+ * when a value is not a string: such a selector selects no workload, and is not namespace-wide.
+ */
+export function matchLabelsOf(resource: Resource): Record<string, string> | null | undefined {
   const spec = objectAt(resource.object, "spec");
   const labels =
-    resource.kind === "Sidecar" ? stringMap(objectAt(spec, "workloadSelector")["labels"]) : stringMap(objectAt(spec, "selector")["matchLabels"]);
+    resource.kind === "Sidecar" ? selectorMap(objectAt(spec, "workloadSelector")["labels"]) : selectorMap(objectAt(spec, "selector")["matchLabels"]);
+  if (labels === null) return null;
   return Object.keys(labels).length === 0 ? undefined : labels;
 }
 
@@ -430,22 +497,6 @@ export function describeMtls(mtls: EffectiveMtls): string {
   if (mtls.policy === undefined) return `${mtls.mode}, Istio's default when no PeerAuthentication sets a mode`;
   const where = mtls.level === "port" ? `portLevelMtls of PeerAuthentication` : mtls.level === "mesh" ? "mesh-wide PeerAuthentication" : "PeerAuthentication";
   return `${mtls.mode} from ${where} ${namespaceOf(mtls.policy)}/${mtls.policy.name}`;
-}
-
-/**
- * Istio's order for "the oldest wins": creationTimestamp (absent counts as oldest, as Go's zero time),
- * then name, then namespace. Rendered config has no timestamps, so there the order is by name.
- */
-export function compareByAge(a: Resource, b: Resource): number {
-  const time = (r: Resource): number => {
-    const value = objectAt(r.object, "metadata")["creationTimestamp"];
-    const parsed = typeof value === "string" ? Date.parse(value) : NaN;
-    return Number.isNaN(parsed) ? -Infinity : parsed;
-  };
-  const ta = time(a);
-  const tb = time(b);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return a.name.localeCompare(b.name) || namespaceOf(a).localeCompare(namespaceOf(b));
 }
 
 /** `a, b and 2 more`: short lists of names for messages. */

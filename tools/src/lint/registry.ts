@@ -20,10 +20,12 @@ import httpFieldsOnTcpPort from "./rules/http-fields-on-tcp-port/rule.js";
 import identityWithoutStrictMtls from "./rules/identity-without-strict-mtls/rule.js";
 import jwtClaimRoutingWithoutRequestAuthentication from "./rules/jwt-claim-routing-without-request-authentication/rule.js";
 import localRateLimitNotEnforced from "./rules/local-rate-limit-not-enforced/rule.js";
+import peerAuthenticationPortIsServicePort from "./rules/peer-authentication-port-is-service-port/rule.js";
 import permissiveMtlsInProd from "./rules/permissive-mtls-in-prod/rule.js";
 import principalServiceAccountNotFound from "./rules/principal-service-account-not-found/rule.js";
 import requestAuthenticationWithoutRequirement from "./rules/request-authentication-without-requirement/rule.js";
 import retriesExceedTimeout from "./rules/retries-exceed-timeout/rule.js";
+import rootNamespacePeerAuthenticationSelector from "./rules/root-namespace-peer-authentication-selector/rule.js";
 import selectorMatchesNoWorkload from "./rules/selector-matches-no-workload/rule.js";
 import servicePortProtocol from "./rules/service-port-protocol/rule.js";
 import sidecarEgressHostNotFound from "./rules/sidecar-egress-host-not-found/rule.js";
@@ -65,10 +67,12 @@ export const LINT_RULES: readonly LintRule[] = [
   identityWithoutStrictMtls,
   jwtClaimRoutingWithoutRequestAuthentication,
   localRateLimitNotEnforced,
+  peerAuthenticationPortIsServicePort,
   permissiveMtlsInProd,
   principalServiceAccountNotFound,
   requestAuthenticationWithoutRequirement,
   retriesExceedTimeout,
+  rootNamespacePeerAuthenticationSelector,
   selectorMatchesNoWorkload,
   servicePortProtocol,
   sidecarEgressHostNotFound,

@@ -25,7 +25,8 @@ describe("checkWorkflows", () => {
       workflow(
         "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n" +
           "      - run: npm test && npm run test\n" +
-          "      - run: npm run --silent mesh-policy -- check --format sarif\n",
+          "      - run: npm run --silent mesh-policy -- check --format sarif\n" +
+          "      - run: |\n          npm ci\n          npm run --silent mesh-policy -- diff --base main\n",
       ),
     );
     expect(await checkWorkflows(repo)).toEqual([]);
@@ -34,13 +35,14 @@ describe("checkWorkflows", () => {
   it("reports unknown scripts, unknown commands and unpinned actions at their lines", async () => {
     await writeFile(
       path.join(repo, ".github/workflows/ci.yaml"),
-      workflow("      - uses: actions/checkout@v4\n      - run: npm run lint\n      - run: npx mesh-policy publish\n"),
+      workflow("      - uses: actions/checkout@v4\n      - run: npm run lint\n      - run: npx mesh-policy publish\n      - run: |\n          npm ci\n          npm run --silent mesh-policy -- deploy prod\n"),
     );
     const findings = await checkWorkflows(repo);
     expect(findings.map((f) => [f.location?.line, f.message])).toEqual([
       [7, "`actions/checkout@v4` is not pinned: use the action's full commit SHA, with the version in a comment"],
       [8, "calls `npm run lint`, but package.json has no such script"],
       [9, expect.stringMatching(/^calls `mesh-policy publish`, which is not a mesh-policy command/)],
+      [12, expect.stringMatching(/^calls `mesh-policy deploy`/)],
     ]);
   });
 

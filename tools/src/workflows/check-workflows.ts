@@ -34,8 +34,10 @@ export async function checkWorkflows(repoRoot: string): Promise<Finding[]> {
 
 function checkWorkflow(document: ParsedDocument, file: string, scripts: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
-  const report = (pointer: string, message: string) =>
-    findings.push({ ruleId: WORKFLOW_RULE, severity: "error", message, location: { file, line: document.lineOf(pointer).line, pointer } });
+  const report = (pointer: string, message: string, lineWithin = 0) =>
+    findings.push({ ruleId: WORKFLOW_RULE, severity: "error", message, location: { file, line: document.lineOf(pointer).line + lineWithin, pointer } });
+  // A multi-line `run: |` starts on the line after the key: point at the command's own line.
+  const lineOfMatch = (run: string, index: number | undefined) => (run.includes("\n") ? 1 + run.slice(0, index ?? 0).split("\n").length - 1 : 0);
   const jobs = isJsonObject(document.value) ? document.value["jobs"] : undefined;
   if (!isJsonObject(jobs)) {
     report("", "a workflow needs a `jobs` mapping");
@@ -47,14 +49,20 @@ function checkWorkflow(document: ParsedDocument, file: string, scripts: Readonly
       if (!isJsonObject(step)) return;
       const run = step["run"];
       if (typeof run === "string") {
-        for (const [, script] of run.matchAll(NPM_RUN)) {
+        for (const match of run.matchAll(NPM_RUN)) {
+          const script = match[1];
           if (script !== undefined && !scripts.has(script)) {
-            report(pointerOf("jobs", jobName, "steps", index, "run"), `calls \`npm run ${script}\`, but package.json has no such script`);
+            report(pointerOf("jobs", jobName, "steps", index, "run"), `calls \`npm run ${script}\`, but package.json has no such script`, lineOfMatch(run, match.index));
           }
         }
-        for (const [, command] of run.matchAll(CLI_CALL)) {
+        for (const match of run.matchAll(CLI_CALL)) {
+          const command = match[1];
           if (command !== undefined && !(COMMAND_NAMES as readonly string[]).includes(command)) {
-            report(pointerOf("jobs", jobName, "steps", index, "run"), `calls \`mesh-policy ${command}\`, which is not a mesh-policy command (${COMMAND_NAMES.join(", ")})`);
+            report(
+              pointerOf("jobs", jobName, "steps", index, "run"),
+              `calls \`mesh-policy ${command}\`, which is not a mesh-policy command (${COMMAND_NAMES.join(", ")})`,
+              lineOfMatch(run, match.index),
+            );
           }
         }
       }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { checkAdmission } from "./check-admission.js";
-import { check, lines, resourceOf, specYaml } from "./test-helpers.js";
+import type { Resource } from "../../model/resource.js";
+import { check, lines, resourceOf, specYaml, withoutCrash } from "./test-helpers.js";
+
+/** A VirtualService whose spec throws when read: stands for a bug in a check. */
+function crashing(): Resource {
+  const resource = resourceOf(specYaml("VirtualService", { hosts: ["a"] }));
+  const object = { ...resource.object };
+  Object.defineProperty(object, "spec", { enumerable: true, get: () => { throw new Error("boom"); } });
+  return { ...resource, object };
+}
 
 describe("checkAdmission", () => {
   it("dispatches by API group and kind, and knows every Istio kind with admission rules", () => {
@@ -21,6 +30,18 @@ describe("checkAdmission", () => {
     expect(lines(check(specYaml("Sidecar", { egress: [{ hosts: ["./*"] }] }, { annotations: { "istio.io/dry-run": "true" } })))).toEqual([
       "error /metadata/annotations/istio.io~1dry-run: metadata.annotations[istio.io/dry-run]: ns/x has unsupported annotation istio.io/dry-run, please remove the annotation (only AuthorizationPolicy supports dry-run)",
     ]);
+  });
+
+  it("reports a check that throws as an error that says it is a bug in mesh-policy", () => {
+    expect(lines(checkAdmission(crashing()))).toEqual([
+      "error : admission checks stopped early on this VirtualService: internal error in mesh-policy (boom). This is a " +
+        "bug in mesh-policy, not in the object: please report it with this VirtualService. The problems above may be incomplete",
+    ]);
+  });
+
+  it("makes the test helper fail on such a crash, so 'never throws' tests can fail", () => {
+    expect(() => withoutCrash(checkAdmission(crashing()))).toThrow(/checkAdmission crashed: admission checks stopped early on this VirtualService/);
+    expect(withoutCrash([])).toEqual([]);
   });
 
   it("never throws, whatever the spec holds", () => {

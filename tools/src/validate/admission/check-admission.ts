@@ -17,6 +17,9 @@ import { checkWorkloadEntry, checkWorkloadGroup } from "./workload-entry.js";
 
 export type { AdmissionProblem } from "./report.js";
 
+/** Starts the message of the problem reported when a check throws (a bug in mesh-policy, not in the object). */
+export const INTERNAL_FAILURE = "admission checks stopped early";
+
 type Check = (resource: Resource, problems: Problems) => void;
 
 /** The admission checks of each Istio kind, by API group then kind. */
@@ -50,7 +53,8 @@ const CHECKS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
  * What Istio checks when the object is applied, beyond its JSON schema: the CRDs' CEL rules
  * (x-kubernetes-validations) and istiod's validating webhook (pkg/config/validation). Errors are what
  * the API server or the webhook rejects; warnings are what the webhook accepts but warns about.
- * Kinds this module does not know get no problems. Never throws.
+ * Kinds this module does not know get no problems. Never throws: a check that throws is a bug in
+ * mesh-policy, reported as an error (so the run fails and the bug is seen) rather than hidden.
  */
 export function checkAdmission(resource: Resource): AdmissionProblem[] {
   const check = CHECKS[apiGroupOf(resource.apiVersion)]?.[resource.kind];
@@ -62,8 +66,11 @@ export function checkAdmission(resource: Resource): AdmissionProblem[] {
   } catch (error) {
     problems.list.push({
       pointer: "",
-      severity: "warning",
-      message: `admission checks stopped early on this ${resource.kind} (${error instanceof Error ? error.message : String(error)}); the problems above may be incomplete`,
+      severity: "error",
+      message:
+        `${INTERNAL_FAILURE} on this ${resource.kind}: internal error in mesh-policy ` +
+        `(${error instanceof Error ? error.message : String(error)}). This is a bug in mesh-policy, not in the object: ` +
+        `please report it with this ${resource.kind}. The problems above may be incomplete`,
     });
   }
   return problems.list;

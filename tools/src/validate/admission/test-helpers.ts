@@ -1,6 +1,6 @@
 import { resourcesFromYaml } from "../../load/resources-from-yaml.js";
 import type { Resource } from "../../model/resource.js";
-import { checkAdmission, type AdmissionProblem } from "./check-admission.js";
+import { INTERNAL_FAILURE, checkAdmission, type AdmissionProblem } from "./check-admission.js";
 
 export const API_VERSIONS: Readonly<Record<string, string>> = {
   VirtualService: "networking.istio.io/v1",
@@ -29,9 +29,19 @@ export function resourceOf(yaml: string): Resource {
   return resources[0];
 }
 
-/** Admission problems of the one resource in a YAML text. */
+/**
+ * Admission problems of the one resource in a YAML text. Throws when a check threw (checkAdmission
+ * turns that into a "stopped early" problem), so that a test cannot pass over a crash.
+ */
 export function check(yaml: string): AdmissionProblem[] {
-  return checkAdmission(resourceOf(yaml));
+  return withoutCrash(checkAdmission(resourceOf(yaml)));
+}
+
+/** The problems, unless one says a check threw (then throws, naming it). */
+export function withoutCrash(problems: AdmissionProblem[]): AdmissionProblem[] {
+  const crash = problems.find((p) => p.message.startsWith(INTERNAL_FAILURE));
+  if (crash !== undefined) throw new Error(`checkAdmission crashed: ${crash.message}`);
+  return problems;
 }
 
 /** A resource of `kind` named x in namespace ns with this spec (any JSON value), as YAML text. */

@@ -1,3 +1,4 @@
+import { matchesNamespace } from "../../../access/string-match.js";
 import { pointerOf } from "../../../model/resource.js";
 import { ROOT_NAMESPACE, arrayAt } from "../../mesh-index.js";
 import { authorizationRules, closestName } from "../../policy-model.js";
@@ -17,15 +18,16 @@ const rule: LintRule = {
     // Only a config that declares its namespaces can tell that one is missing.
     if (index.kind("Namespace").length === 0) return;
     const known = [...new Set([...index.namespaces, ...BUILT_IN_NAMESPACES])].sort();
-    const exact = new Set(known.map((ns) => ns.toLowerCase()));
+    const exact = new Set(known);
     for (const policy of index.istio("AuthorizationPolicy")) {
       for (const rule of authorizationRules(policy)) {
         for (const [j, { source }] of rule.sources.entries()) {
           for (const field of ["namespaces", "notNamespaces"] as const) {
             for (const [k, value] of arrayAt(source, field).entries()) {
               if (typeof value !== "string") continue;
-              // Exact names by lookup; only patterns are compared with every namespace.
-              if (value.includes("*") ? known.some((ns) => namespaceMatches(ns, value)) : exact.has(value.toLowerCase())) continue;
+              // Exact names by lookup; only patterns are compared with every namespace. Istio compiles the
+              // value to a case-sensitive regex with each `*` (anywhere) turned into `.*`.
+              if (value.includes("*") ? known.some((ns) => matchesNamespace(value, ns)) : exact.has(value)) continue;
               const guess = value.includes("*") ? undefined : closestName(value, known);
               yield {
                 resource: policy,
@@ -46,11 +48,3 @@ const rule: LintRule = {
 };
 
 export default rule;
-
-/** `istioctl analyze`'s namespace match: `*`, a `*suffix`, a `prefix*`, or the exact name (case-insensitive). */
-function namespaceMatches(namespace: string, pattern: string): boolean {
-  if (pattern === "*") return true;
-  if (pattern.startsWith("*")) return namespace.endsWith(pattern.slice(1));
-  if (pattern.endsWith("*")) return namespace.startsWith(pattern.slice(0, -1));
-  return namespace.toLowerCase() === pattern.toLowerCase();
-}

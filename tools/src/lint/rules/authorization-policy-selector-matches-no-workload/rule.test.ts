@@ -8,6 +8,7 @@ describe("authorization-policy-selector-matches-no-workload", () => {
     expect(findings.map((f) => [f.ruleId, f.code, f.severity, f.resource?.name, f.location?.line, f.location?.pointer])).toEqual([
       [rule.id, "IST0127", "warning", "allow-vapora-agents", 38, "/spec/selector/matchLabels"],
       [rule.id, "IST0127", "warning", "deny-canary-writes", 53, "/spec/selector/matchLabels"],
+      [rule.id, "IST0127", "warning", "allow-numeric-version", 71, "/spec/selector/matchLabels"],
     ]);
     expect(findings[0]?.message).toBe(
       "selector app=vapora-agnts matches no workload in namespace vapora, so this ALLOW policy applies to nothing and " +
@@ -18,9 +19,13 @@ describe("authorization-policy-selector-matches-no-workload", () => {
         "to nothing and denies nothing. Workloads here have app=vapora-agents|vapora-backend; version=canary|stable. Fix " +
         "the labels to those of the pods it is meant for",
     );
+    expect(findings[2]?.message).toBe(
+      "selector app=vapora-backend,version=2 has a value that is not a string; label values are strings, so it " +
+        "matches no workload and this ALLOW policy applies to nothing and opens nothing. Quote the value",
+    );
   });
 
-  it("accepts matching selectors, unknown namespaces, the root namespace and targetRefs", async () => {
+  it("accepts matching selectors (pods and WorkloadEntries), unknown namespaces, the root namespace and targetRefs", async () => {
     expect(await lintFixture(rule, new URL("./fixtures/valid.yaml", import.meta.url))).toEqual([]);
   });
 });

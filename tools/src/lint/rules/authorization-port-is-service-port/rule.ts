@@ -46,29 +46,15 @@ const rule: LintRule = {
         for (const place of places) {
           const port = portNumbers(place.values)[0];
           if (port === undefined) continue;
-          const services = new Set<string>();
-          const targets = new Set<number>();
-          const affected: string[] = [];
-          for (const workload of workloads) {
-            if (model.workloadPorts(workload).includes(port)) continue;
-            for (const service of model.servicesOf(workload)) {
-              for (const servicePort of service.ports) {
-                const target = model.targetPortOf(workload, servicePort);
-                if (servicePort.port !== port || target === undefined || target === port) continue;
-                services.add(service.resource.name);
-                targets.add(target);
-                affected.push(workload.name);
-              }
-            }
-          }
-          if (affected.length === 0) continue;
-          const written = [...targets].sort((a, b) => a - b);
+          const mistake = model.servicePortInsteadOfTarget(workloads, port);
+          if (mistake === undefined) continue;
+          const written = mistake.targets;
           yield {
             resource: policy,
             pointer: place.pointer,
             message:
-              `${place.path}: ${port} is the port of Service ${listNames([...services])}, but that traffic reaches ` +
-              `${listNames(affected)} on target port ${written.join("/")}, and the sidecar matches AuthorizationPolicy ` +
+              `${place.path}: ${port} is the port of Service ${listNames(mistake.services)}, but that traffic reaches ` +
+              `${listNames(mistake.workloads)} on target port ${written.join("/")}, and the sidecar matches AuthorizationPolicy ` +
               `ports against the workload port, so ${place.negated ? "excluding it has no effect on that traffic" : `this ${action} rule never matches that traffic`}. ` +
               `Write the target (container) port ${written.map((p) => `"${p}"`).join(" or ")} instead`,
           };

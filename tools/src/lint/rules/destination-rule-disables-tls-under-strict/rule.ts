@@ -1,5 +1,5 @@
 import { isJsonObject, pointerOf, type JsonObject } from "../../../model/resource.js";
-import { CLUSTER_DOMAIN, arrayAt, namespaceOf, objectAt, resolveHost, stringMap } from "../../mesh-index.js";
+import { CLUSTER_DOMAIN, arrayAt, labelsMatch, namespaceOf, objectAt, resolveHost, selectorMap } from "../../mesh-index.js";
 import { PolicyModel, describeMtls, listNames } from "../../policy-model.js";
 import type { LintRule } from "../../rule.js";
 
@@ -7,8 +7,8 @@ import type { LintRule } from "../../rule.js";
 interface Disable {
   path: string;
   pointer: string;
-  /** Subset labels (pods of that subset only), or undefined for the host's default traffic. */
-  subset: Record<string, string> | undefined;
+  /** Subset labels (pods of that subset only; null = a non-string label, no pod), or undefined for the host's default traffic. */
+  subset: Record<string, string> | null | undefined;
   /** The Service port it is for (port-level), or undefined for every port without its own port-level settings. */
   servicePort: number | undefined;
   /** Ports that have their own portLevelSettings and so do not inherit this top-level tls. */
@@ -56,7 +56,7 @@ const rule: LintRule = {
         );
         const strict: Array<{ workload: string; port: number; how: string }> = [];
         for (const workload of model.workloadsOf(service)) {
-          if (disable.subset !== undefined && !Object.entries(disable.subset).every(([k, v]) => workload.labels[k] === v)) continue;
+          if (disable.subset !== undefined && !labelsMatch(disable.subset, workload.labels)) continue;
           for (const port of ports) {
             const target = model.targetPortOf(workload, port);
             if (target === undefined) continue;
@@ -84,7 +84,7 @@ export default rule;
 
 function disables(spec: JsonObject): Disable[] {
   const found: Disable[] = [];
-  const collect = (policy: JsonObject, base: Array<string | number>, label: string, subset: Record<string, string> | undefined): void => {
+  const collect = (policy: JsonObject, base: Array<string | number>, label: string, subset: Record<string, string> | null | undefined): void => {
     const levels = arrayAt(policy, "portLevelSettings").filter(isJsonObject);
     const ownPorts = levels.map((p) => Number(objectAt(p, "port")["number"])).filter((n) => Number.isInteger(n));
     if (objectAt(policy, "tls")["mode"] === "DISABLE") {
@@ -107,7 +107,7 @@ function disables(spec: JsonObject): Disable[] {
   for (const [s, subset] of arrayAt(spec, "subsets").entries()) {
     if (!isJsonObject(subset)) continue;
     const name = typeof subset["name"] === "string" ? subset["name"] : String(s);
-    collect(objectAt(subset, "trafficPolicy"), ["spec", "subsets", s, "trafficPolicy"], `subset ${name} trafficPolicy.`, stringMap(subset["labels"]));
+    collect(objectAt(subset, "trafficPolicy"), ["spec", "subsets", s, "trafficPolicy"], `subset ${name} trafficPolicy.`, selectorMap(subset["labels"]));
   }
   return found;
 }

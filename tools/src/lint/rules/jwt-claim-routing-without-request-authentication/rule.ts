@@ -1,5 +1,5 @@
 import { isJsonObject, pointerOf, type Resource } from "../../../model/resource.js";
-import { arrayAt, namespaceOf, objectAt, stringMap } from "../../mesh-index.js";
+import { arrayAt, namespaceOf, objectAt, selectorMap } from "../../mesh-index.js";
 import { PolicyModel, listNames } from "../../policy-model.js";
 import type { LintRule } from "../../rule.js";
 
@@ -25,8 +25,9 @@ const rule: LintRule = {
         const key = name.includes("/") ? name : `${namespaceOf(vs)}/${name}`;
         const gateway = gateways.get(key);
         if (gateway === undefined) continue;
-        const selector = stringMap(objectAt(gateway.object, "spec")["selector"]);
-        if (Object.keys(selector).length === 0) continue;
+        // A selector with a non-string value selects no pod (selectWorkloads gives none).
+        const selector = selectorMap(objectAt(gateway.object, "spec")["selector"]);
+        if (selector !== null && Object.keys(selector).length === 0) continue;
         // The gateway pods may live in any namespace; none known (installed elsewhere) = not judged.
         const pods = model.selectWorkloads(selector, undefined);
         const unauthenticated = pods.filter((pod) => model.requestAuthenticationsFor(pod).length === 0);

@@ -1,5 +1,7 @@
 import { isJsonObject, pointerOf } from "../../../model/resource.js";
-import { formatDuration, parseDuration } from "../../../util/duration.js";
+// Go's time.ParseDuration (what the CRD's CEL rules and istiod accept), not util/duration.ts, which
+// rejects valid forms such as `0`, `.5s`, `+1s` or `μs`.
+import { formatNs, parseGoDuration } from "../../../validate/admission/duration.js";
 import { arrayAt, objectAt } from "../../mesh-index.js";
 import type { LintRule } from "../../rule.js";
 
@@ -14,23 +16,24 @@ const rule: LintRule = {
       const routes = arrayAt(objectAt(vs.object, "spec"), "http");
       for (const [i, route] of routes.entries()) {
         if (!isJsonObject(route)) continue;
-        const timeout = parseDuration(route["timeout"]);
+        const timeout = durationOf(route["timeout"]);
         const retries = objectAt(route, "retries");
-        const attempts = typeof retries["attempts"] === "number" ? retries["attempts"] : 0;
-        const perTry = parseDuration(retries["perTryTimeout"]);
-        // No timeout means no cap; attempts <= 0 turns retries off; no perTryTimeout means each try may use it all.
-        if (timeout === undefined || perTry === undefined || attempts <= 0) continue;
-        const worstCase = (1 + attempts) * perTry;
+        const attempts = typeof retries["attempts"] === "number" && Number.isInteger(retries["attempts"]) ? retries["attempts"] : 0;
+        const perTry = durationOf(retries["perTryTimeout"]);
+        // No timeout (or 0s, which istiod uses for "no timeout") means no cap; attempts <= 0 turns
+        // retries off; no (or a zero) perTryTimeout means each try may use the whole timeout.
+        if (timeout === undefined || perTry === undefined || timeout <= 0n || perTry <= 0n || attempts <= 0) continue;
+        const worstCase = BigInt(1 + attempts) * perTry;
         if (worstCase <= timeout) continue;
-        const triesThatFit = Math.floor(timeout / perTry);
+        const triesThatFit = timeout / perTry;
         yield {
           resource: vs,
           pointer: pointerOf("spec", "http", i, "retries"),
           message:
-            `http[${i}]: 1 try + ${attempts} retries × perTryTimeout ${formatDuration(perTry)} = ` +
-            `${formatDuration(worstCase)}, more than the route timeout ${formatDuration(timeout)}, which includes every ` +
-            `retry; at most ${triesThatFit} slow tr${triesThatFit === 1 ? "y" : "ies"} can run before the timeout cuts ` +
-            `the request. Lower attempts or perTryTimeout, or raise the timeout to at least ${formatDuration(worstCase)}`,
+            `http[${i}]: 1 try + ${attempts} retries × perTryTimeout ${formatNs(perTry)} = ` +
+            `${formatNs(worstCase)}, more than the route timeout ${formatNs(timeout)}, which includes every ` +
+            `retry; at most ${triesThatFit} slow tr${triesThatFit === 1n ? "y" : "ies"} can run before the timeout cuts ` +
+            `the request. Lower attempts or perTryTimeout, or raise the timeout to at least ${formatNs(worstCase)}`,
         };
       }
     }
@@ -38,3 +41,8 @@ const rule: LintRule = {
 };
 
 export default rule;
+
+/** A duration field in nanoseconds; undefined when absent or not a Go duration. */
+function durationOf(value: unknown): bigint | undefined {
+  return typeof value === "string" ? parseGoDuration(value) : undefined;
+}

@@ -12,6 +12,7 @@ describe("selector-matches-no-workload", () => {
       [rule.id, undefined, "warning", "PeerAuthentication", 52, "/spec/selector/matchLabels"],
       [rule.id, undefined, "warning", "RequestAuthentication", 64, "/spec/selector/matchLabels"],
       [rule.id, undefined, "warning", "Telemetry", 76, "/spec/selector/matchLabels"],
+      [rule.id, undefined, "warning", "Telemetry", 89, "/spec/selector/matchLabels"],
     ]);
     expect(byLine[0]?.message).toBe(
       "workloadSelector.labels app=vapora-llm-routr matches no workload in namespace vapora, so no proxy gets this " +
@@ -23,9 +24,13 @@ describe("selector-matches-no-workload", () => {
         "of the pods it is meant for",
     );
     expect(byLine[3]?.message).toContain("so no workload validates these JWTs.");
+    expect(byLine[5]?.message).toBe(
+      "selector.matchLabels canary=true has a value that is not a string; label values are strings, so it matches no " +
+        "workload and its telemetry settings apply to no workload. Quote the value",
+    );
   });
 
-  it("accepts matching selectors, namespaces without known workloads and selector-less objects", async () => {
+  it("accepts matching selectors (pods and WorkloadEntries), namespaces without known workloads and selector-less objects", async () => {
     expect(await lintFixture(rule, new URL("./fixtures/valid.yaml", import.meta.url))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { pointerOf } from "../../../model/resource.js";
-import { ROOT_NAMESPACE, formatLabels, namespaceOf, objectAt, stringMap } from "../../mesh-index.js";
+import { ROOT_NAMESPACE, formatLabels, formatSelector, namespaceOf, objectAt, selectorMap } from "../../mesh-index.js";
 import type { LintRule } from "../../rule.js";
 
 /** Kinds that pick their workloads with labels, where the labels are, and what a miss means. */
@@ -16,7 +16,7 @@ const rule: LintRule = {
   severity: "warning",
   summary: "The workload selector of a PeerAuthentication, RequestAuthentication, Telemetry, Sidecar or EnvoyFilter matches a workload",
   appliesTo: SELECTING_KINDS.map((k) => k.kind),
-  reads: [...SELECTING_KINDS.map((k) => k.kind), "Service", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "Pod"],
+  reads: [...SELECTING_KINDS.map((k) => k.kind), "Service", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "Pod", "WorkloadEntry"],
   *check(index) {
     for (const { kind, path, effect } of SELECTING_KINDS) {
       for (const resource of index.istio(kind)) {
@@ -25,7 +25,19 @@ const rule: LintRule = {
         // Root-namespace objects reach into other namespaces (or are ignored, for selector PeerAuthentications);
         // targetRefs objects do not use the selector.
         if (namespace === ROOT_NAMESPACE || "targetRef" in spec || "targetRefs" in spec) continue;
-        const selector = stringMap(objectAt(objectAt(spec, path[0]), path[1]));
+        const written = objectAt(objectAt(spec, path[0]), path[1]);
+        const selector = selectorMap(written);
+        if (selector === null) {
+          // A non-string value selects nothing: never read it as "no selector" (namespace-wide).
+          yield {
+            resource,
+            pointer: pointerOf("spec", ...path),
+            message:
+              `${path.join(".")} ${formatSelector(written)} has a value that is not a string; label values are strings, ` +
+              `so it matches no workload and ${effect}. Quote the value`,
+          };
+          continue;
+        }
         if (Object.keys(selector).length === 0 || !index.knowsWorkloadsIn(namespace)) continue;
         if (index.workloadsMatching(namespace, selector).length > 0) continue;
         const hint = index.selectorHint(namespace, selector);

@@ -1,16 +1,18 @@
-import { namespaceOf, resolveHost, virtualServiceDestinations } from "../../mesh-index.js";
+import { isJsonObject } from "../../../model/resource.js";
+import { MESH_GATEWAY, arrayAt, namespaceOf, objectAt, resolveHost, virtualServiceDestinations, virtualServiceGateways } from "../../mesh-index.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {
   id: "virtual-service-destination-port-required",
   code: "IST0112",
   severity: "error",
-  summary: "A VirtualService destination whose host has several ports names the port",
+  summary: "A VirtualService destination whose host has several ports names the port (a warning on mesh-only routes)",
   appliesTo: ["VirtualService"],
   reads: ["VirtualService", "Service", "ServiceEntry"],
   *check(index) {
     for (const vs of index.istio("VirtualService")) {
       const namespace = namespaceOf(vs);
+      const spec = objectAt(vs.object, "spec");
       for (const destination of virtualServiceDestinations(vs)) {
         if (destination.port !== undefined) continue;
         const host = resolveHost(destination.host, namespace);
@@ -19,17 +21,53 @@ const rule: LintRule = {
         if (entry === undefined) continue;
         const ports = [...new Set(entry.ports.map((p) => p.number))];
         if (ports.length < 2) continue;
-        yield {
-          resource: vs,
-          pointer: destination.pointer,
-          message:
-            `${destination.label}: ${entry.host} has ${ports.length} ports (${ports.join(", ")}) and this ` +
-            `destination names none; Istio requires the port when the host has more than one. Set ` +
-            `destination.port.number to the port this route is for`,
-        };
+        const where = /^\/spec\/(http|tcp|tls)\/(\d+)\//.exec(destination.pointer);
+        const route = where === null ? undefined : arrayAt(spec, where[1] ?? "")[Number(where[2])];
+        const gateways = routeGateways(vs, route).filter((g) => g !== MESH_GATEWAY);
+        const intro = `${destination.label}: ${entry.host} has ${ports.length} ports (${ports.join(", ")}) and this destination names none`;
+        const fix = `Set destination.port.number to the port this route is for`;
+        if (gateways.length > 0) {
+          yield {
+            resource: vs,
+            pointer: destination.pointer,
+            message:
+              `${intro}; Istio requires the port when the host has more than one. On gateway ${gateways.join(", ")} ` +
+              `Istio uses the gateway's listener port (its server port, such as 80 or 443) as the destination port, ` +
+              `and when ${entry.host} has no such port the requests fail with 503 (no cluster). ${fix}`,
+          };
+        } else {
+          yield {
+            resource: vs,
+            pointer: destination.pointer,
+            severity: "warning",
+            message:
+              `${intro}. This route is for sidecars only, where Istio uses the port the client called (the listener ` +
+              `port): it works as long as callers use a port ${entry.host} has, but istioctl analyze rejects it ` +
+              `(IST0112) and the route's port is left to each caller. ${fix}`,
+          };
+        }
       }
     }
   },
 };
 
 export default rule;
+
+/**
+ * The gateways a route of the VirtualService is built for (`mesh` = sidecars): the VirtualService's
+ * `gateways` (none = mesh), narrowed to the match-level `gateways` when every match of the route names
+ * some (istiod drops a match whose `gateways` do not include the proxy's gateway).
+ */
+function routeGateways(vs: Parameters<typeof virtualServiceGateways>[0], route: unknown): string[] {
+  const bound = virtualServiceGateways(vs);
+  const all = bound.length === 0 ? [MESH_GATEWAY] : bound.map((g) => (g.mesh ? MESH_GATEWAY : `${g.namespace}/${g.name}`));
+  const matches = arrayAt(route, "match");
+  if (matches.length === 0) return all;
+  const named = new Set<string>();
+  for (const match of matches) {
+    const own = arrayAt(match, "gateways").filter((g): g is string => typeof g === "string");
+    if (!isJsonObject(match) || own.length === 0) return all;
+    for (const g of own) named.add(g === MESH_GATEWAY || g.includes("/") ? g : `${namespaceOf(vs)}/${g}`);
+  }
+  return all.filter((g) => named.has(g));
+}
