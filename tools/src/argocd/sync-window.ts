@@ -1,4 +1,4 @@
-import { parseDuration } from "../util/duration.js";
+import { parseDurationMs } from "../util/duration.js";
 import type { AppProjectView, ApplicationView, SyncWindowSpec } from "./argocd-objects.js";
 import { parseCron, wallClock, type CronSchedule } from "./cron.js";
 import { argoGlobMatch } from "./glob.js";
@@ -121,7 +121,7 @@ function evaluateWindow(window: SyncWindowSpec, now: Date, file: string, project
   } catch (error) {
     return { status: { ...base, problem: (error as Error).message } };
   }
-  const durationMs = parseDuration(window.duration);
+  const durationMs = parseDurationMs(window.duration);
   if (durationMs === undefined || durationMs <= 0) return { status: { ...base, problem: `duration "${window.duration}" is not a Go duration such as 8h or 90m` } };
   if (durationMs > MAX_SCAN_MINUTES * MINUTE) return { status: { ...base, problem: `duration ${window.duration} is longer than the 31 days this check scans` } };
   try {

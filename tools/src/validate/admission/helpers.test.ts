@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatNs, parseGoDuration } from "./duration.js";
+import { formatNs, parseGoDuration } from "../../util/duration.js";
 import { hostsMatch, isCidr, namespacedHostErrors, partialWildcardError, wildcardDomainError } from "./hosts.js";
 import { re2Error } from "./regex.js";
 import { FieldPath } from "./report.js";

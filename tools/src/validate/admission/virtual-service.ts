@@ -1,6 +1,7 @@
 import type { JsonObject, Resource } from "../../model/resource.js";
 import { checkDestination, checkHeaderOperations } from "./destinations.js";
-import { checkDuration, NS_PER_S } from "./duration.js";
+import { NS_PER_S } from "../../util/duration.js";
+import { checkDuration } from "./duration.js";
 import { checkExportTo } from "./export-to.js";
 import { checkUnreachable } from "./virtual-service-reachability.js";
 import { corsHeaderNameError, isAuthorityHeader, isJwtClaimRoute, matchHeaderNameError } from "./headers.js";
