@@ -1,3 +1,4 @@
+import { HTTP_OPERATION_FIELDS, HTTP_SOURCE_FIELDS } from "../mesh/authorization-policy.js";
 import type { AccessModel, AccessWorkload, PortProtocol } from "./mesh-model.js";
 import { OPERATION_FIELDS, SOURCE_FIELDS, type AuthzAction, type ParsedPolicy, type ParsedRule } from "./policy.js";
 import {
@@ -90,8 +91,8 @@ export function isHttpOnly(info: FieldInfo): boolean {
 }
 
 export function ruleHasHttpOnlyField(rule: ParsedRule): boolean {
-  if (rule.from?.some((source) => SOURCE_FIELDS.some((f) => source[f] !== undefined && isHttpOnly(sourceFieldInfo(f))))) return true;
-  if (rule.to?.some((operation) => OPERATION_FIELDS.some((f) => operation[f] !== undefined && isHttpOnly(operationFieldInfo(f))))) return true;
+  if (rule.from?.some((source) => HTTP_SOURCE_FIELDS.some((f) => source[f] !== undefined))) return true;
+  if (rule.to?.some((operation) => HTTP_OPERATION_FIELDS.some((f) => operation[f] !== undefined))) return true;
   return rule.when.some((condition) => (conditionFields(condition) ?? []).some((field) => isHttpOnly(field.info)));
 }
 

@@ -1,6 +1,7 @@
 import type { JsonObject, Resource } from "../model/resource.js";
 import { MeshIndex, ROOT_NAMESPACE, objectAt, stringMap, type ServiceInfo, type Workload } from "../lint/mesh-index.js";
 import { PolicyModel } from "../lint/policy-model.js";
+import { convertProtocol, isHttpProtocol } from "../mesh/protocol.js";
 import { parseAuthorizationPolicy, parseRequestAuthentication, type ParsedPolicy, type ParsedRequestAuthentication } from "./policy.js";
 import { SelectorIndex, selectorMatches } from "./selector-index.js";
 
@@ -58,18 +59,13 @@ export interface AccessModel {
   requestAuthentications: SelectorIndex<ParsedRequestAuthentication>;
 }
 
-const HTTP_PROTOCOLS = new Set(["http", "http2", "grpc", "grpc-web", "h2c", "kubernetes.io/h2c", "http_proxy"]);
-
 /**
  * Istio's protocol selection for a Service port (§2.9): `appProtocol` first, then the port name's
  * `<protocol>[-suffix]` prefix. HTTP family gives an HTTP filter chain; everything else (declared TCP,
  * TLS, unknown names) is treated as TCP.
  */
 export function protocolOfServicePort(name: string | undefined, appProtocol: string | undefined): PortProtocol {
-  const declared = (appProtocol ?? name?.split("-")[0] ?? "").toLowerCase();
-  if (HTTP_PROTOCOLS.has(declared)) return "HTTP";
-  if (appProtocol === undefined && name !== undefined && name.toLowerCase().startsWith("grpc-web")) return "HTTP";
-  return "TCP";
+  return isHttpProtocol(convertProtocol({ name, appProtocol })) ? "HTTP" : "TCP";
 }
 
 export function buildAccessModel(resources: readonly Resource[], options: { rootNamespace?: string } = {}): AccessModel {

@@ -1,5 +1,15 @@
 import { isJsonObject, type JsonObject, type Resource } from "../model/resource.js";
 import { arrayAt, namespaceOf, objectAt, stringMap } from "../lint/mesh-index.js";
+import {
+  OPERATION_FIELDS,
+  SOURCE_FIELDS,
+  authorizationActionOf,
+  hasTargetRefs,
+  type AuthorizationAction as AuthzAction,
+  type OperationField,
+  type SourceField,
+} from "../mesh/authorization-policy.js";
+import { DRY_RUN_ANNOTATION, isDryRunValue } from "../mesh/dry-run.js";
 import { parseMatchLabels } from "./selector-index.js";
 
 /**
@@ -7,31 +17,10 @@ import { parseMatchLabels } from "./selector-index.js";
  * read (istio-semantics.md §2). Absent and empty lists are the same thing (proto3 repeated fields).
  */
 
-export const AUTHZ_ACTIONS = ["ALLOW", "DENY", "AUDIT", "CUSTOM"] as const;
-export type AuthzAction = (typeof AUTHZ_ACTIONS)[number];
-export const DRY_RUN_ANNOTATION = "istio.io/dry-run";
+export { AUTHORIZATION_ACTIONS as AUTHZ_ACTIONS, type AuthorizationAction as AuthzAction } from "../mesh/authorization-policy.js";
+export { DRY_RUN_ANNOTATION } from "../mesh/dry-run.js";
 
-/** The fields of a `source`; `not*` fields are the negated lists. */
-export const SOURCE_FIELDS = [
-  "principals",
-  "notPrincipals",
-  "requestPrincipals",
-  "notRequestPrincipals",
-  "namespaces",
-  "notNamespaces",
-  "serviceAccounts",
-  "notServiceAccounts",
-  "trustDomains",
-  "notTrustDomains",
-  "ipBlocks",
-  "notIpBlocks",
-  "remoteIpBlocks",
-  "notRemoteIpBlocks",
-] as const;
-export type SourceField = (typeof SOURCE_FIELDS)[number];
-
-export const OPERATION_FIELDS = ["hosts", "notHosts", "ports", "notPorts", "methods", "notMethods", "paths", "notPaths"] as const;
-export type OperationField = (typeof OPERATION_FIELDS)[number];
+export { OPERATION_FIELDS, SOURCE_FIELDS, type OperationField, type SourceField } from "../mesh/authorization-policy.js";
 
 export type FieldValues<F extends string> = Partial<Record<F, string[]>>;
 
@@ -79,13 +68,10 @@ export interface ParsedPolicy {
   resource: Resource;
 }
 
-/** Go's strconv.ParseBool true values. */
-const GO_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
-
 export function parseAuthorizationPolicy(resource: Resource): ParsedPolicy {
   const metadata = objectAt(resource.object, "metadata");
   const spec = objectAt(resource.object, "spec");
-  const action = typeof spec["action"] === "string" && (AUTHZ_ACTIONS as readonly string[]).includes(spec["action"]) ? (spec["action"] as AuthzAction) : "ALLOW";
+  const action = authorizationActionOf(spec);
   const selector = parseMatchLabels(spec["selector"]);
   const annotations = stringMap(metadata["annotations"]);
   const namespace = namespaceOf(resource);
@@ -97,8 +83,8 @@ export function parseAuthorizationPolicy(resource: Resource): ParsedPolicy {
     provider: typeof objectAt(spec, "provider")["name"] === "string" ? (objectAt(spec, "provider")["name"] as string) : undefined,
     selector: selector.labels,
     invalidSelector: selector.invalid,
-    hasTargetRefs: isJsonObject(spec["targetRef"]) || arrayAt(spec, "targetRefs").length > 0,
-    dryRun: GO_TRUE.has(annotations[DRY_RUN_ANNOTATION] ?? ""),
+    hasTargetRefs: hasTargetRefs(spec),
+    dryRun: isDryRunValue(annotations[DRY_RUN_ANNOTATION]),
     rules: arrayAt(spec, "rules").map((rule, index) => parseRule(rule, index)),
     creationTimestamp: typeof metadata["creationTimestamp"] === "string" ? metadata["creationTimestamp"] : undefined,
     resource,
@@ -165,7 +151,7 @@ export function parseRequestAuthentication(resource: Resource): ParsedRequestAut
     name: resource.name,
     selector: selector.labels,
     invalidSelector: selector.invalid,
-    hasTargetRefs: isJsonObject(spec["targetRef"]) || arrayAt(spec, "targetRefs").length > 0,
+    hasTargetRefs: hasTargetRefs(spec),
     jwtRules: arrayAt(spec, "jwtRules")
       .filter(isJsonObject)
       .map((rule) => ({ issuer: typeof rule["issuer"] === "string" ? rule["issuer"] : "", audiences: strings(rule["audiences"]) })),

@@ -2,7 +2,7 @@
  * Field readers shared by the access engine. The generic ones come from the lint index (stable,
  * committed API); the rest are the small exportTo helpers routing and DestinationRule lookup need.
  */
-export { arrayAt, namespaceOf, objectAt, resolveHost, serviceHost, stringMap } from "../lint/mesh-index.js";
+export { arrayAt, namespaceOf, objectAt, resolveHost, selectorMap, serviceHost, stringMap } from "../lint/mesh-index.js";
 
 /**
  * `exportTo` as written (§4.3): absent or empty = every namespace (`*`); `.` = the declaring namespace;

@@ -4,7 +4,7 @@ import type { SourceIdentity } from "./identity.js";
 import { compareText, workloadsOfService, type AccessModel, type AccessWorkload } from "./mesh-model.js";
 import { destinationRuleFor } from "./mtls.js";
 import { compareByCreation } from "./policy.js";
-import { arrayAt, isExportedToNamespace, namespaceOf, objectAt, resolveHost, stringMap } from "./resource-fields.js";
+import { arrayAt, isExportedToNamespace, namespaceOf, objectAt, resolveHost, selectorMap, stringMap } from "./resource-fields.js";
 import { selectorMatches } from "./selector-index.js";
 import { stripQuery } from "./string-match.js";
 
@@ -192,7 +192,7 @@ function selectingGateways(model: AccessModel, gatewayLabels: Readonly<Record<st
   return new Set(
     model.mesh
       .kind("Gateway")
-      .filter((g) => g.apiVersion.startsWith("networking.istio.io/") && selectorMatches(stringMap(objectAt(objectAt(g.object, "spec"), "selector")), gatewayLabels))
+      .filter((g) => g.apiVersion.startsWith("networking.istio.io/") && selectorMatches(selectorMap(objectAt(g.object, "spec")["selector"]), gatewayLabels))
       .map((g) => `${namespaceOf(g)}/${g.name}`),
   );
 }
@@ -299,7 +299,7 @@ function matchSelectsProxy(match: unknown, vs: ParsedVirtualService, source: Sou
       return ref.mesh ? gatewayNames.has(MESH_GATEWAY) : gatewayNames.has(`${ref.namespace}/${ref.name}`);
     });
   }
-  if (!selectorMatches(stringMap(m["sourceLabels"]), source.labels)) return false;
+  if (!selectorMatches(selectorMap(m["sourceLabels"]), source.labels)) return false;
   return typeof m["sourceNamespace"] !== "string" || m["sourceNamespace"] === "" || m["sourceNamespace"] === source.namespace;
 }
 

@@ -1,5 +1,5 @@
 import { ROOT_NAMESPACE } from "../lint/mesh-index.js";
-import { isJsonObject } from "../model/resource.js";
+import { labelsMatch, readMatchLabels } from "../mesh/selector.js";
 
 /** Something that applies to workloads by namespace and an optional `matchLabels` selector. */
 export interface Selected {
@@ -51,11 +51,8 @@ export class SelectorIndex<T extends Selected> {
   }
 }
 
-/** Kubernetes matchLabels semantics: every selector label is among the labels. */
-export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
-  for (const key in selector) if (labels[key] !== selector[key]) return false;
-  return true;
-}
+/** Kubernetes matchLabels semantics (the shared matcher). */
+export const selectorMatches = labelsMatch;
 
 function labelKey(namespace: string, key: string, value: string): string {
   return `${namespace}\u0000${key}\u0000${value}`;
@@ -67,23 +64,5 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
-/**
- * A workload selector `{ matchLabels: {...} }` as written: `labels` undefined when absent or empty
- * (namespace-wide). A value that is not a string (`app: 5`), or a selector / matchLabels that is not
- * a map, is `invalid`: the API server's schema (map of strings) and Istio's decoder reject such an
- * object, so it applies to no workload. Callers must not read it as namespace-wide.
- */
-export function parseMatchLabels(selector: unknown): { labels: Record<string, string> | undefined; invalid: string | undefined } {
-  const none = { labels: undefined, invalid: undefined };
-  if (selector === undefined || selector === null) return none;
-  if (!isJsonObject(selector)) return { labels: undefined, invalid: `selector is ${JSON.stringify(selector)}, not a map` };
-  const matchLabels = selector["matchLabels"];
-  if (matchLabels === undefined || matchLabels === null) return none;
-  if (!isJsonObject(matchLabels)) return { labels: undefined, invalid: `selector.matchLabels is ${JSON.stringify(matchLabels)}, not a map` };
-  const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(matchLabels)) {
-    if (typeof value !== "string") return { labels: undefined, invalid: `selector.matchLabels.${key} is ${JSON.stringify(value)}, not a string (quote it)` };
-    labels[key] = value;
-  }
-  return { labels: Object.keys(labels).length > 0 ? labels : undefined, invalid: undefined };
-}
+/** A workload selector `{ matchLabels: {...} }` as written (the shared reader): see readMatchLabels. */
+export const parseMatchLabels = readMatchLabels;

@@ -1,3 +1,4 @@
+import { labelMapOrNull, labelsMatch } from "../mesh/selector.js";
 import { isJsonObject, type JsonObject, type Resource } from "../model/resource.js";
 
 export const DEFAULT_NAMESPACE = "default";
@@ -485,13 +486,7 @@ export function stringMap(value: unknown): Record<string, string> {
  * never as the empty (select-all) selector that stringMap would make of it.
  */
 export function selectorMap(value: unknown): Record<string, string> | null {
-  if (!isJsonObject(value)) return {};
-  const result: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry !== "string") return null;
-    result[key] = entry;
-  }
-  return result;
+  return labelMapOrNull(value);
 }
 
 /** A selector's entries as written, for messages (`app=5` for a selector selectorMap rejects). */
@@ -502,10 +497,7 @@ export function formatSelector(value: unknown): string {
     .join(",");
 }
 
-/** True when every selector label is among the labels (Kubernetes matchLabels semantics); never for a null selector. */
-export function labelsMatch(selector: Record<string, string> | null, labels: Record<string, string>): boolean {
-  return selector !== null && Object.entries(selector).every(([key, value]) => labels[key] === value);
-}
+export { labelsMatch };
 
 /** `exportTo` as written (or the Service annotation's list), normalised: `.` becomes `namespace`, `~` sees nobody, default is everyone. */
 export function normaliseExportTo(exportTo: readonly string[] | undefined, namespace: string): string[] {

@@ -198,6 +198,12 @@ spec:
     // The namespace-wide STRICT applies, not the selector-less-looking DISABLE.
     expect(model.effectiveMtls(workload(index, "web")).mode).toBe("STRICT");
     expect(model.selectWorkloads(null, "shop")).toEqual([]);
+    // The same for a selector or matchLabels that is not a map (access's parseMatchLabels agrees: invalid).
+    const notAMap = (spec: Record<string, unknown>) => matchLabelsOf({ ...policy!, object: { ...policy!.object, spec } });
+    expect(notAMap({ selector: "app=web" })).toBeNull();
+    expect(notAMap({ selector: { matchLabels: "app=web" } })).toBeNull();
+    expect(notAMap({ selector: { matchLabels: { app: "web" } } })).toEqual({ app: "web" });
+    expect(notAMap({})).toBeUndefined();
   });
 });
 

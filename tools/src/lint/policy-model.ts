@@ -1,3 +1,7 @@
+import { authorizationActionOf, hasTargetRefs, type AuthorizationAction } from "../mesh/authorization-policy.js";
+import { DRY_RUN_ANNOTATION, isDryRunValue } from "../mesh/dry-run.js";
+import { labelsMatch, readMatchLabels } from "../mesh/selector.js";
+import { convertProtocol, isHttpProtocol, isTcpProtocol } from "../mesh/protocol.js";
 import { isJsonObject, pointerOf, type JsonObject, type Resource } from "../model/resource.js";
 import {
   ROOT_NAMESPACE,
@@ -45,10 +49,9 @@ export interface EffectiveMtls {
 /** `unknown`: no Service port declares the protocol, so Istio sniffs it (HTTP traffic can still be HTTP). */
 export type PortProtocol = "http" | "tcp" | "udp" | "unknown";
 
-export const AUTHORIZATION_ACTIONS = ["ALLOW", "DENY", "AUDIT", "CUSTOM"] as const;
-export type AuthorizationAction = (typeof AUTHORIZATION_ACTIONS)[number];
+export { AUTHORIZATION_ACTIONS, hasTargetRefs, type AuthorizationAction } from "../mesh/authorization-policy.js";
 
-export const DRY_RUN_ANNOTATION = "istio.io/dry-run";
+export { DRY_RUN_ANNOTATION } from "../mesh/dry-run.js";
 
 /** One `rules[i]` of an AuthorizationPolicy, its parts with their JSON pointers. */
 export interface AuthorizationRule {
@@ -91,10 +94,6 @@ export interface ParsedPrincipal {
 }
 
 const POD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "Pod"]);
-/** Ports whose unnamed Service ports Istio treats as TCP instead of sniffing (`kube.ConvertProtocol`). */
-const WELL_KNOWN_TCP_PORTS = new Set([25, 53, 3306, 27017]);
-const HTTP_PROTOCOLS = new Set(["http", "http2", "http_proxy", "grpc", "grpc-web"]);
-const TCP_PROTOCOLS = new Set(["tcp", "https", "tls", "mongo", "redis", "mysql"]);
 
 const models = new WeakMap<MeshIndex, PolicyModel>();
 
@@ -379,15 +378,17 @@ export class PolicyModel {
  */
 export function matchLabelsOf(resource: Resource): Record<string, string> | null | undefined {
   const spec = objectAt(resource.object, "spec");
-  const labels =
-    resource.kind === "Sidecar" ? selectorMap(objectAt(spec, "workloadSelector")["labels"]) : selectorMap(objectAt(spec, "selector")["matchLabels"]);
+  if (resource.kind !== "Sidecar") {
+    const read = readMatchLabels(spec["selector"]);
+    return read.invalid !== undefined ? null : read.labels;
+  }
+  const workloadSelector = spec["workloadSelector"];
+  if (workloadSelector !== undefined && workloadSelector !== null && !isJsonObject(workloadSelector)) return null;
+  const labels = selectorMap(objectAt(spec, "workloadSelector")["labels"]);
   if (labels === null) return null;
   return Object.keys(labels).length === 0 ? undefined : labels;
 }
 
-export function hasTargetRefs(spec: JsonObject): boolean {
-  return isJsonObject(spec["targetRef"]) || arrayAt(spec, "targetRefs").length > 0;
-}
 
 /** Namespace-wide: no selector and no targetRef(s), so the object applies to every workload of its namespace. */
 export function isNamespaceWide(resource: Resource): boolean {
@@ -395,14 +396,12 @@ export function isNamespaceWide(resource: Resource): boolean {
 }
 
 export function actionOf(policy: Resource): AuthorizationAction {
-  const action = objectAt(policy.object, "spec")["action"];
-  return typeof action === "string" && (AUTHORIZATION_ACTIONS as readonly string[]).includes(action) ? (action as AuthorizationAction) : "ALLOW";
+  return authorizationActionOf(objectAt(policy.object, "spec"));
 }
 
 /** `istio.io/dry-run`, parsed like Go's strconv.ParseBool (§2.10). */
 export function isDryRun(resource: Resource): boolean {
-  const value = stringMap(objectAt(resource.object, "metadata")["annotations"])[DRY_RUN_ANNOTATION];
-  return value !== undefined && ["1", "t", "T", "TRUE", "true", "True"].includes(value);
+  return isDryRunValue(stringMap(objectAt(resource.object, "metadata")["annotations"])[DRY_RUN_ANNOTATION]);
 }
 
 /** `spec: {}`-style allow-nothing: an enforced ALLOW policy with no rules, so it denies whatever nothing else allows. */
@@ -481,15 +480,10 @@ export function mtlsModeOf(value: unknown): MtlsMode | undefined {
 
 /** Istio's protocol for a Service port: appProtocol, else the name's `<protocol>[-suffix]` (`kube.ConvertProtocol`). */
 export function protocolOfServicePort(port: ServicePort): PortProtocol {
-  if (port.protocol.toUpperCase() === "UDP") return "udp";
-  const name = (port.appProtocol ?? port.name ?? "").toLowerCase();
-  if (name.startsWith("grpc-web")) return "http";
-  const dash = name.indexOf("-");
-  const prefix = dash === -1 ? name : name.slice(0, dash);
-  if (HTTP_PROTOCOLS.has(prefix)) return "http";
-  if (TCP_PROTOCOLS.has(prefix)) return "tcp";
-  if (prefix === "udp") return "udp";
-  return WELL_KNOWN_TCP_PORTS.has(port.port) ? "tcp" : "unknown";
+  const protocol = convertProtocol(port);
+  if (protocol === "UDP") return "udp";
+  if (isHttpProtocol(protocol)) return "http";
+  return isTcpProtocol(protocol) ? "tcp" : "unknown";
 }
 
 /** Human text for where an effective mode comes from, e.g. `STRICT from PeerAuthentication vapora/default`. */
@@ -592,7 +586,7 @@ class LabelIndex {
       if (smallest === undefined || list.length < smallest.length) smallest = list;
     }
     return (smallest ?? []).filter(
-      (w) => (namespace === undefined || w.namespace === namespace) && entries.every(([key, value]) => w.labels[key] === value),
+      (w) => (namespace === undefined || w.namespace === namespace) && labelsMatch(matchLabels, w.labels),
     );
   }
 }

@@ -1,26 +1,13 @@
 import type { JsonObject, Resource } from "../../model/resource.js";
+import { SOURCE_FIELDS, isHttpSourceField, type OperationField } from "../../mesh/authorization-policy.js";
 import { isCidr, isIpAddress } from "./hosts.js";
 import { checkMatchLabelsSelector, checkOneSelector, checkTargetRefs } from "./selectors.js";
 import { arr, FieldPath, has, nonEmpty, obj, strings, text, type Problems } from "./report.js";
 
-const SOURCE_FIELDS = [
-  "principals",
-  "notPrincipals",
-  "requestPrincipals",
-  "notRequestPrincipals",
-  "namespaces",
-  "notNamespaces",
-  "serviceAccounts",
-  "notServiceAccounts",
-  "trustDomains",
-  "notTrustDomains",
-  "ipBlocks",
-  "notIpBlocks",
-  "remoteIpBlocks",
-  "notRemoteIpBlocks",
-];
 /** Source fields that also work on TCP (everything but request principals). */
-const TCP_SOURCE_FIELDS = SOURCE_FIELDS.filter((f) => !f.toLowerCase().includes("requestprincipals"));
+const TCP_SOURCE_FIELDS = SOURCE_FIELDS.filter((f) => !isHttpSourceField(f));
+/** The operation fields (mesh/authorization-policy OPERATION_FIELDS) in the order this check reports them. */
+const OPERATION_FIELDS: readonly OperationField[] = ["ports", "notPorts", "methods", "notMethods", "paths", "notPaths", "hosts", "notHosts"];
 /** Source fields CUSTOM rules may not use: the ext_authz check runs before identities are known. */
 const CUSTOM_FORBIDDEN_SOURCE = [
   "namespaces",
@@ -34,7 +21,6 @@ const CUSTOM_FORBIDDEN_SOURCE = [
   "requestPrincipals",
   "notRequestPrincipals",
 ];
-const OPERATION_FIELDS = ["ports", "notPorts", "methods", "notMethods", "paths", "notPaths", "hosts", "notHosts"];
 // A literal path segment in a path template (RFC 3986 pchar).
 const PATH_LITERAL = /^[a-zA-Z0-9\-._~%!$&'()+,;:@=]+$/;
 

@@ -1,8 +1,6 @@
 import type { Resource } from "../../model/resource.js";
+import { DRY_RUN_ANNOTATION as DRY_RUN, parseGoBool } from "../../mesh/dry-run.js";
 import { FieldPath, obj, str, text, type Problems } from "./report.js";
-
-const DRY_RUN = "istio.io/dry-run";
-const GO_BOOLS = new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]);
 
 /** istiod validateMetadata: only ALLOW/DENY AuthorizationPolicies take `istio.io/dry-run`, with a Go boolean. */
 export function checkDryRunAnnotation(resource: Resource, problems: Problems): void {
@@ -18,7 +16,7 @@ export function checkDryRunAnnotation(resource: Resource, problems: Problems): v
   const action = text(obj(resource.object["spec"]), "action") || "ALLOW";
   if (action !== "ALLOW" && action !== "DENY") {
     problems.error(at, `the annotation ${DRY_RUN} currently only supports action ALLOW/DENY, found action ${action} in ${where}`);
-  } else if (!GO_BOOLS.has(value)) {
+  } else if (parseGoBool(value) === undefined) {
     problems.error(at, `${where} has annotation ${DRY_RUN} with invalid value (${value}): use "true" or "false"`);
   }
 }

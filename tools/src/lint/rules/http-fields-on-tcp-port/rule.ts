@@ -1,3 +1,4 @@
+import { HTTP_OPERATION_FIELDS, HTTP_SOURCE_FIELDS } from "../../../mesh/authorization-policy.js";
 import { arrayAt } from "../../mesh-index.js";
 import {
   PolicyModel,
@@ -11,8 +12,6 @@ import {
 } from "../../policy-model.js";
 import type { LintRule } from "../../rule.js";
 
-const HTTP_OPERATION_FIELDS = ["hosts", "notHosts", "methods", "notMethods", "paths", "notPaths"] as const;
-const HTTP_SOURCE_FIELDS = ["requestPrincipals", "notRequestPrincipals"] as const;
 
 interface HttpField {
   field: string;

@@ -1,13 +1,8 @@
 import { isJsonObject, pointerOf } from "../../../model/resource.js";
 import { arrayAt, namespaceOf, objectAt } from "../../mesh-index.js";
+import { convertProtocol } from "../../../mesh/protocol.js";
 import type { LintRule } from "../../rule.js";
 
-/** Protocols Istio recognises in a port name prefix or appProtocol (`protocol.Parse`), lower case. */
-const PROTOCOLS = new Set(["http", "http2", "https", "grpc", "grpc-web", "http_proxy", "tcp", "tls", "udp", "mongo", "mysql", "redis"]);
-/** Kubernetes' standard appProtocol values, which Istio maps to HTTP/2, HTTP and HTTPS. */
-const KUBERNETES_APP_PROTOCOLS = new Set(["kubernetes.io/h2c", "kubernetes.io/ws", "kubernetes.io/wss"]);
-/** Ports Istio treats as TCP when the name says nothing (`wellKnownPorts`): SMTP, DNS, MySQL, MongoDB. */
-const WELL_KNOWN_TCP_PORTS = new Set([25, 53, 3306, 27017]);
 /** istioctl skips these (`IsSystemNamespace`). */
 const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]);
 
@@ -27,8 +22,8 @@ const rule: LintRule = {
         if (!isJsonObject(port) || port["protocol"] === "UDP") continue;
         const name = typeof port["name"] === "string" ? port["name"] : undefined;
         const appProtocol = typeof port["appProtocol"] === "string" ? port["appProtocol"] : undefined;
-        if (declaresProtocol(appProtocol ?? name ?? "")) continue;
-        if (WELL_KNOWN_TCP_PORTS.has(Number(port["port"]))) continue;
+        // Istio's kube.ConvertProtocol, which also makes the well-known ports (SMTP, DNS, MySQL, MongoDB) TCP.
+        if (convertProtocol({ port: Number(port["port"]), name, appProtocol }) !== "Unsupported") continue;
         const which = `port ${String(port["port"])}${name === undefined ? "" : ` ("${name}")`}`;
         yield {
           resource: service,
@@ -49,10 +44,3 @@ const rule: LintRule = {
 };
 
 export default rule;
-
-function declaresProtocol(nameOrAppProtocol: string): boolean {
-  const value = nameOrAppProtocol.toLowerCase();
-  if (KUBERNETES_APP_PROTOCOLS.has(value) || value.startsWith("grpc-web")) return true;
-  const dash = value.indexOf("-");
-  return PROTOCOLS.has(dash === -1 ? value : value.slice(0, dash));
-}
