@@ -1,12 +1,17 @@
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
 import { objectAt, stringMap } from "./mesh-index.js";
+import { LINT_RULES } from "./registry.js";
 
 /** Ours: `rule-id[,rule-id]: why it is fine here`, several separated by `;`. The reason is required. */
 export const SUPPRESS_ANNOTATION = "mesh-policy.io/suppress";
 /** Istio's: a comma-separated list of IST codes, or `*`. Honoured for findings that carry a code. */
 export const ISTIO_SUPPRESS_ANNOTATION = "galley.istio.io/analyze-suppress";
 export const SUPPRESSION_RULE = "suppression-reason";
+
+// Read lazily: the registry imports every rule, and the rules need not load to parse annotations.
+let knownRuleIds: Set<string> | undefined;
+const KNOWN_RULE_IDS = (): Set<string> => (knownRuleIds ??= new Set(LINT_RULES.map((rule) => rule.id)));
 
 export interface Suppressions {
   /** True when this resource suppresses this rule (by id, or by IST code through Istio's annotation). */
@@ -40,7 +45,18 @@ export function readSuppressions(resources: readonly Resource[]): Suppressions {
         });
         continue;
       }
-      for (const id of ruleIds) ids.add(id);
+      for (const id of ruleIds) {
+        if (!KNOWN_RULE_IDS().has(id)) {
+          problems.push({
+            ruleId: SUPPRESSION_RULE,
+            severity: "warning",
+            message: `suppression names "${id}", which is not a mesh-policy lint rule, so it suppresses nothing; see docs/rules.md for the rule ids`,
+            resource: refOf(resource),
+            location: resource.origin.locate("/metadata/annotations"),
+          });
+        }
+        ids.add(id);
+      }
     }
     const codes = new Set((istio ?? "").split(",").map((c) => c.trim()).filter((c) => c !== ""));
     byResource.set(resource, { ids, codes });

@@ -35,7 +35,7 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   { id: RESOURCE_SHAPE_RULE, severity: "error", summary: "Every document is an object with apiVersion, kind and metadata.name", docs: "README.md" },
   { id: ADMISSION_RULE, severity: "error", summary: "Every Istio object passes the admission rules Istio enforces beyond its schema (CRD CEL rules, istiod's validating webhook)", docs: "tools/src/validate/admission/README.md" },
   { id: SCHEMA_RULE, severity: "error", summary: "Every object matches the JSON schema of its apiVersion and kind, unknown fields rejected", docs: "tools/schemas/README.md" },
-  { id: SUPPRESSION_RULE, severity: "error", summary: "Every suppression annotation gives a reason", docs: "README.md" },
+  { id: SUPPRESSION_RULE, severity: "error", summary: "Every suppression annotation gives a reason and names a rule that exists", docs: "README.md" },
   { id: KUBECONFORM_RULE, severity: "error", summary: "kubeconform (validate --kubeconform) accepts every object our schema check accepts", docs: "tools/schemas/README.md" },
   { id: WORKFLOW_RULE, severity: "error", summary: "Workflows are valid YAML, call existing npm scripts and mesh-policy commands, and pin actions to commits", docs: "README.md" },
 ];
