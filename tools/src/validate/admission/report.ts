@@ -105,12 +105,6 @@ export function nonEmpty(o: JsonObject | undefined, key: string): boolean {
   return o !== undefined && Array.isArray(o[key]) && (o[key] as unknown[]).length > 0;
 }
 
-/** Go `len(map) > 0` for a map field. */
-export function nonEmptyMap(o: JsonObject | undefined, key: string): boolean {
-  const m = o === undefined ? undefined : obj(o[key]);
-  return m !== undefined && Object.keys(m).length > 0;
-}
-
 /** Entries of a map field (object), or none. */
 export function entries(value: unknown): [string, unknown][] {
   const m = obj(value);
