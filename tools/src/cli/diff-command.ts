@@ -1,5 +1,7 @@
 import { accessDiffSection } from "../access/access-diff-section.js";
+import { loadArgoCd } from "../argocd/argocd-objects.js";
 import { compareRevisions, diffEnvironments } from "../diff/run-diff.js";
+import { findEnvironmentApplication } from "../promote/plan-promotion.js";
 import { formatDiffJson } from "../diff/format-diff-json.js";
 import { formatDiffMarkdown, type FindingCounts } from "../diff/format-diff-markdown.js";
 import { formatDiffText } from "../diff/format-diff-text.js";
@@ -32,11 +34,12 @@ export async function runDiffCommand(context: CommandContext): Promise<number> {
     report = await diffEnvironments({ repoRoot, from, to: options.againstEnv, cacheDir, ...(options.head === undefined ? {} : { ref: options.head }) });
   } else {
     if (options.base === undefined) throw new UserError("diff needs --base REF (for example origin/main), or --env A --against-env B");
+    const environments = [...options.positionals, ...options.environments];
     const comparison = await compareRevisions({
       repoRoot,
-      base: options.base,
+      base: options.base === PINNED_BASE ? await pinnedRevision(repoRoot, environments) : options.base,
       head: options.head,
-      environments: [...options.positionals, ...options.environments],
+      environments,
       cacheDir,
     });
     report = comparison.report;
@@ -52,6 +55,19 @@ export async function runDiffCommand(context: CommandContext): Promise<number> {
   }
   await writeReport(await formatReport(report, context, prelude), options.output, context.cwd);
   return EXIT.clean;
+}
+
+/** `--base pinned`: the revision the environment's Argo CD Application deploys (prod's pinned commit). */
+const PINNED_BASE = "pinned";
+
+async function pinnedRevision(repoRoot: string, environments: readonly string[]): Promise<string> {
+  const [environment, ...others] = environments;
+  if (environment === undefined || others.length > 0) {
+    throw new UserError("--base pinned compares with what one environment's Application deploys: name exactly one environment");
+  }
+  const { source } = findEnvironmentApplication(await loadArgoCd(repoRoot), environment);
+  if (source.targetRevision === undefined || source.targetRevision === "" || source.targetRevision === "HEAD") return "HEAD";
+  return source.targetRevision;
 }
 
 async function formatReport(report: DiffReport, context: CommandContext, prelude: string | undefined): Promise<string> {

@@ -9,7 +9,8 @@ Usage:
   mesh-policy lint     [PATH...] [--env ENV]...  Istio semantic rules on files, folders or environments
   mesh-policy diff     --base REF [--head REF] [ENV...]
                                                  what each environment changes between two revisions
-                                                 (no --head: the working tree, uncommitted edits included)
+                                                 (no --head: the working tree, uncommitted edits included;
+                                                 --base pinned ENV: what ENV's Argo CD Application deploys)
   mesh-policy diff     --env A --against-env B [--head REF]
                                                  what B would change if it rendered what A renders
   mesh-policy explain  --env ENV --from SOURCE --to SERVICE:PORT [--method M] [--path P]

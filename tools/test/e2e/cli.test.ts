@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -153,6 +154,15 @@ describe("mesh-policy diff", () => {
     expect(report.version).toBe(1);
     expect(report.environments.map((e) => e.name)).toEqual(["prod"]);
     expect(report.environments[0]?.changed.length).toBeGreaterThan(0);
+  });
+
+  it("--base pinned compares with the commit prod's Application pins", async () => {
+    const run = await runCli(["diff", "--base", "pinned", "prod", "--head", "HEAD", "--format", "json"], { env: cacheEnv });
+    expect(run.exitCode).toBe(0);
+    const report = JSON.parse(run.stdout) as { base: { commit: string } };
+    const pinned = /targetRevision: ([0-9a-f]{40})/.exec(readFileSync(`${REPO_ROOT}argocd/applications/mesh-policy-prod.yaml`, "utf8"))?.[1];
+    expect(report.base.commit).toBe(pinned);
+    expect((await runCli(["diff", "--base", "pinned"], { env: cacheEnv })).stderr).toMatch(/name exactly one environment/);
   });
 
   it("needs --base, and names a bad revision", async () => {
