@@ -64,6 +64,14 @@ export async function compareRevisions(options: DiffRevisionsOptions): Promise<R
       );
     }
   }
+  return { report: diffTrees(base, head), base, head };
+}
+
+/**
+ * The report between two rendered trees, environment by environment; an environment only one
+ * side has is reported whole, as added or removed.
+ */
+export function diffTrees(base: RenderedTree, head: RenderedTree): DiffReport {
   const names = new Set([...base.environments.keys(), ...head.environments.keys()]);
   const environments: EnvironmentDiff[] = [];
   const unchangedEnvironments: string[] = [];
@@ -75,11 +83,7 @@ export async function compareRevisions(options: DiffRevisionsOptions): Promise<R
     if (status === "changed" && changeCount(diff) === 0) unchangedEnvironments.push(name);
     else environments.push({ name, status, ...diff });
   }
-  return {
-    report: { version: DIFF_REPORT_VERSION, base: sideOf(base, null), head: sideOf(head, null), environments, unchangedEnvironments },
-    base,
-    head,
-  };
+  return { version: DIFF_REPORT_VERSION, base: sideOf(base, null), head: sideOf(head, null), environments, unchangedEnvironments };
 }
 
 export interface DiffEnvironmentsOptions {

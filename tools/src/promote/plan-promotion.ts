@@ -4,8 +4,8 @@ import { COMMIT_SHA, firstLine, runGit } from "../util/git.js";
 import { normalizeGitUrl } from "../argocd/permissions.js";
 import { evaluateSyncWindows } from "../argocd/sync-window.js";
 import type { DiffReport } from "../diff/diff-report.js";
-import { renderAtRevision, resolveCommit } from "../diff/render-revision.js";
-import { diffRevisions } from "../diff/run-diff.js";
+import { renderAtRevision, resolveCommit, type RenderedTree } from "../diff/render-revision.js";
+import { diffTrees } from "../diff/run-diff.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
@@ -93,11 +93,14 @@ export async function planPromotion(options: PlanPromotionOptions): Promise<Prom
     project === undefined ? [] : checkProjectPermits(target.application, target.source, project, resources);
   const checked = await checksGate(options, candidate, shared, permits);
   let diff: DiffReport | undefined;
-  if (checked.rendered) {
-    diff = await diffRevisions({ repoRoot, base: currentPin, head: candidate, environments: [to], ...shared }).catch((error: unknown) => {
+  if (checked.candidateTree !== undefined) {
+    // The candidate is already rendered for the checks: only the current pin is rendered here.
+    const candidateTree = checked.candidateTree;
+    const pinTree = await renderAtRevision({ repoRoot, ref: currentPin, environments: [to], ...shared }).catch((error: unknown) => {
       if (error instanceof UserError) return undefined;
       throw error;
     });
+    diff = pinTree === undefined ? undefined : diffTrees(pinTree, candidateTree);
   }
 
   const gates: Gate[] = [
@@ -257,22 +260,21 @@ async function checksGate(
   candidate: string,
   shared: { cacheDir?: string | false; toolsRoot?: string },
   permits: (resources: readonly Resource[]) => Finding[],
-): Promise<{ gate: Gate; findings: Finding[]; rendered: boolean }> {
+): Promise<{ gate: Gate; findings: Finding[]; candidateTree?: RenderedTree }> {
   const { repoRoot, to } = options;
   const title = `checks on ${to} at the candidate`;
-  let resources: Resource[] | undefined;
+  let tree: RenderedTree;
   try {
-    const tree = await renderAtRevision({ repoRoot, ref: candidate, environments: [to], ...shared });
-    resources = tree.environments.get(to);
+    tree = await renderAtRevision({ repoRoot, ref: candidate, environments: [to], ...shared });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    return { gate: { id: "checks", title, status: "fail", reason: `${to} does not render at ${candidate.slice(0, 12)}: ${error.message}` }, findings: [], rendered: false };
+    return { gate: { id: "checks", title, status: "fail", reason: `${to} does not render at ${candidate.slice(0, 12)}: ${error.message}` }, findings: [] };
   }
+  const resources = tree.environments.get(to);
   if (resources === undefined) {
     return {
       gate: { id: "checks", title, status: "fail", reason: `environments/${to} has no kustomization at ${candidate.slice(0, 12)}` },
       findings: [],
-      rendered: false,
     };
   }
   // Validate + lint, and what Argo CD itself would refuse: objects the AppProject (as main has it) does not permit.
@@ -282,7 +284,7 @@ async function checksGate(
   const warnings = findings.length - errors.length;
   const counts = `${plural(errors.length, "error")}, ${plural(warnings, "warning")} in ${plural(resources.length, "object")}`;
   if (errors.length === 0) {
-    return { gate: { id: "checks", title, status: "pass", reason: `validate + lint + AppProject: ${counts}` }, findings, rendered: true };
+    return { gate: { id: "checks", title, status: "pass", reason: `validate + lint + AppProject: ${counts}` }, findings, candidateTree: tree };
   }
   const listed = errors.slice(0, MAX_LISTED_FINDINGS).map((f) => `[${f.ruleId}] ${f.location === undefined ? "" : `${f.location.file}:${f.location.line}: `}${f.message}`);
   const more = errors.length - listed.length;
@@ -294,7 +296,7 @@ async function checksGate(
       reason: `validate + lint + AppProject: ${counts}: ${listed.join("; ")}${more > 0 ? `; and ${more} more` : ""}`,
     },
     findings,
-    rendered: true,
+    candidateTree: tree,
   };
 }
 
