@@ -3,12 +3,13 @@ import { loadArgoCd } from "../argocd/argocd-objects.js";
 import { compareRevisions, diffEnvironments } from "../diff/run-diff.js";
 import { findEnvironmentApplication } from "../promote/plan-promotion.js";
 import { formatDiffJson } from "../diff/format-diff-json.js";
-import { formatDiffMarkdown, type FindingCounts } from "../diff/format-diff-markdown.js";
+import { formatDiffMarkdown, type DiffMarkdownOptions, type FindingCounts } from "../diff/format-diff-markdown.js";
 import { formatDiffText } from "../diff/format-diff-text.js";
 import type { DiffReport } from "../diff/diff-report.js";
 import { UserError } from "../model/errors.js";
 import { runChecks } from "../pipeline/run-checks.js";
-import { selectTargets } from "../pipeline/targets.js";
+import type { CheckTarget } from "../pipeline/targets.js";
+import type { Resource } from "../model/resource.js";
 import { defaultCacheDir } from "../render/render-environment.js";
 import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
@@ -25,7 +26,8 @@ export async function runDiffCommand(context: CommandContext): Promise<number> {
   requireFormat(options.format, ["text", "json", "markdown"], "diff");
   const cacheDir = options.cache ? defaultCacheDir(repoRoot) : false;
   let report: DiffReport;
-  let prelude: string | undefined;
+  // The pull-request comment's extras, from the two renders the revisions diff already made.
+  let extras: DiffMarkdownOptions = {};
   if (options.againstEnv !== undefined) {
     const [from, ...others] = options.environments;
     if (from === undefined || others.length > 0 || options.base !== undefined || options.positionals.length > 0) {
@@ -44,16 +46,20 @@ export async function runDiffCommand(context: CommandContext): Promise<number> {
     });
     report = comparison.report;
     if (options.format === "markdown") {
-      prelude = accessDiffSection(
+      const prelude = accessDiffSection(
         report.environments.map((e) => ({
           name: e.name,
           before: comparison.base.environments.get(e.name) ?? [],
           after: comparison.head.environments.get(e.name) ?? [],
         })),
       );
+      extras = {
+        findingsByEnvironment: await findingsAtHead(report, comparison.head.environments, options.skipKinds),
+        ...(prelude === "" ? {} : { prelude }),
+      };
     }
   }
-  await writeReport(await formatReport(report, context, prelude), options.output, context.cwd);
+  await writeReport(formatReport(report, context, extras), options.output, context.cwd);
   return EXIT.clean;
 }
 
@@ -70,42 +76,34 @@ async function pinnedRevision(repoRoot: string, environments: readonly string[])
   return source.targetRevision;
 }
 
-async function formatReport(report: DiffReport, context: CommandContext, prelude: string | undefined): Promise<string> {
+function formatReport(report: DiffReport, context: CommandContext, extras: DiffMarkdownOptions): string {
   switch (context.options.format) {
     case "json":
       return formatDiffJson(report);
     case "markdown":
-      return formatDiffMarkdown(report, {
-        findingsByEnvironment: await findingsAtHead(report, context),
-        ...(prelude === undefined || prelude === "" ? {} : { prelude }),
-      });
-    case "text":
-      return formatDiffText(report, { color: process.stdout.isTTY === true && context.options.output === undefined });
+      return formatDiffMarkdown(report, extras);
     default:
-      throw new UserError(`diff --format takes text, json or markdown, not ${context.options.format}`);
+      return formatDiffText(report, { color: process.stdout.isTTY === true && context.options.output === undefined });
   }
 }
 
 /**
- * The summary table's findings column: the checks of each changed environment as the checkout
- * renders it, when the head side is this checkout (the pull-request case).
+ * The summary table's findings column: the checks of each changed environment as the head side
+ * renders it, reusing that render.
  */
-async function findingsAtHead(report: DiffReport, context: CommandContext): Promise<Record<string, FindingCounts>> {
-  const headIsCheckout = report.head.ref === null || report.head.ref === "HEAD";
-  const environments = report.environments.filter((e) => e.status !== "removed").map((e) => e.name);
-  if (!headIsCheckout || environments.length === 0) return {};
-  const targets = await selectTargets({
-    repoRoot: context.repoRoot,
-    cwd: context.cwd,
-    paths: [],
-    environments,
-    ...(context.options.cache ? {} : { render: { cacheDir: false as const } }),
-  });
-  const result = await runChecks(targets, { validate: true, lint: true, skipKinds: new Set(context.options.skipKinds) });
+async function findingsAtHead(
+  report: DiffReport,
+  head: ReadonlyMap<string, readonly Resource[]>,
+  skipKinds: readonly string[],
+): Promise<Record<string, FindingCounts>> {
+  const targets: CheckTarget[] = report.environments
+    .filter((e) => e.status !== "removed")
+    .map((e) => ({ environment: e.name, resources: [...(head.get(e.name) ?? [])], loadFindings: [] }));
+  const result = await runChecks(targets, { validate: true, lint: true, skipKinds: new Set(skipKinds) });
   const counts: Record<string, FindingCounts> = {};
-  for (const environment of environments) {
+  for (const { environment } of targets) {
     const own = result.findings.filter((f) => f.environment === environment);
-    counts[environment] = { errors: own.filter((f) => f.severity === "error").length, warnings: own.filter((f) => f.severity === "warning").length };
+    counts[environment ?? ""] = { errors: own.filter((f) => f.severity === "error").length, warnings: own.filter((f) => f.severity === "warning").length };
   }
   return counts;
 }
