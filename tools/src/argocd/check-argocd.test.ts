@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GitRepository } from "../diff/fixtures/git-repository.js";
+import { GitRepository } from "../../test/helpers/git-repository.js";
 import { checkArgoCd } from "./check-argocd.js";
 import { argoGlobMatch, filepathMatch } from "./glob.js";
 

@@ -7,7 +7,7 @@ import type { CommandContext } from "../cli/commands.js";
 import { parseCommonOptions } from "../cli/options.js";
 import { runPromoteCommand } from "../cli/promote-command.js";
 import type { CommonOptions } from "../cli/options.js";
-import { GitRepository } from "../diff/fixtures/git-repository.js";
+import { GitRepository } from "../../test/helpers/git-repository.js";
 import { UserError } from "../model/errors.js";
 import { applyPromotion } from "./apply-promotion.js";
 import { formatPromotionBody, formatPromotionText, PROMOTION_MARKER } from "./format-promotion.js";
