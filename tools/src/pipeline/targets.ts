@@ -47,8 +47,8 @@ function renderFailureFinding(failure: RenderFailure, repoRoot: string): Finding
   return {
     ruleId: RENDER_RULE,
     severity: "error",
-    message: `kustomize cannot render this environment: ${failure.detail.reason.replaceAll(`${repoRoot}/`, "")}; fix the kustomization, then run again`,
-    location: { file: failure.detail.kustomization, line: 1 },
+    message: `kustomize cannot render this environment: ${failure.detail.reason.replaceAll(`${repoRoot}/`, "")}; fix this file, then run again`,
+    location: { file: failure.detail.file, line: failure.detail.line },
   };
 }
 

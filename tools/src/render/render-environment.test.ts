@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UserError } from "../model/errors.js";
 import { resolveEnvironments } from "./environments.js";
-import { renderEnvironment } from "./render-environment.js";
+import { RenderFailure, renderEnvironment } from "./render-environment.js";
 
 let repo: string;
 
@@ -100,6 +100,14 @@ describe("renderEnvironment (real kustomize)", () => {
     const failure = renderEnvironment(repo, "prod", { cacheDir: false });
     await expect(failure).rejects.toBeInstanceOf(UserError);
     await expect(failure).rejects.toThrow(/kustomize failed to render prod: `.*build environments\/prod`[\s\S]*missing\.yaml/);
+  });
+
+  it("names the input file and line when kustomize fails on a patch that is not valid YAML", async () => {
+    await write("environments/prod/routing.yaml", "- op: replace\n  path: /spec/http/0/timeout\n   value: 20s\n");
+    const failure = await renderEnvironment(repo, "prod", { cacheDir: false }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RenderFailure);
+    expect((failure as RenderFailure).detail).toMatchObject({ file: "environments/prod/routing.yaml", line: 3 });
+    expect((failure as RenderFailure).message).toMatch(/because environments\/prod\/routing\.yaml:3 is not valid \(invalid YAML: /);
   });
 
   it("reports a referenced folder without a kustomization", async () => {

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
+import { displayPath } from "../load/load-paths.js";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
+import { parseYamlDocuments } from "../load/yaml-documents.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
@@ -72,11 +74,16 @@ export async function renderKustomization(
     const args = [...kustomize.buildArgs, ...KUSTOMIZE_BUILD_OPTIONS, path.relative(repoRoot, buildDir) || "."];
     const result = await execa(kustomize.command, args, { cwd: repoRoot, reject: false, maxBuffer: 512 * 1024 * 1024 });
     if (result.exitCode !== 0 || result.failed) {
+      // kustomize rarely says which file and line is broken: a YAML error in an input, we can.
+      const broken = await firstYamlProblem(inputs.files, repoRoot);
+      const where = broken ?? { file: path.join(path.relative(repoRoot, buildDir), "kustomization.yaml").split(path.sep).join("/"), line: 1 };
+      const reason = broken?.reason ?? oneLine(result.stderr || (result.shortMessage ?? ""), repoRoot);
       throw new RenderFailure(
-        `kustomize failed to render ${label}: \`${kustomize.command} ${args.join(" ")}\` in ${repoRoot} ` +
-          `exited ${result.exitCode ?? "abnormally"}:\n${tail(result.stderr || (result.shortMessage ?? ""))}\n` +
-          `Fix the kustomization (the message names the file), then run again.`,
-        { kustomization: path.join(path.relative(repoRoot, buildDir), "kustomization.yaml").split(path.sep).join("/"), reason: firstLine(result.stderr) },
+        `kustomize failed to render ${label}` +
+          (broken === undefined ? "" : ` because ${broken.file}:${broken.line} is not valid (${broken.reason})`) +
+          `: \`${kustomize.command} ${args.join(" ")}\` exited ${result.exitCode ?? "abnormally"}:\n` +
+          `${tail(result.stderr || (result.shortMessage ?? ""))}\nFix ${where.file}, then run again.`,
+        { ...where, reason },
       );
     }
     yaml = result.stdout.endsWith("\n") || result.stdout === "" ? result.stdout : `${result.stdout}\n`;
@@ -114,14 +121,28 @@ async function inputHash(repoRoot: string, files: readonly string[], extra: read
 export class RenderFailure extends UserError {
   constructor(
     message: string,
-    readonly detail: { kustomization: string; reason: string },
+    /** The file to fix (an input with invalid YAML, else the kustomization) and what kustomize said. */
+    readonly detail: { file: string; line: number; reason: string },
   ) {
     super(message);
   }
 }
 
-function firstLine(text: string): string {
-  return (text.split("\n").find((line) => line.trim() !== "") ?? "kustomize failed").replace(/^Error:\s*/, "");
+/** kustomize's message on one line, without the absolute paths it names. */
+function oneLine(text: string, repoRoot: string): string {
+  const joined = text.replace(/^Error:\s*/, "").replaceAll(`${repoRoot}/`, "").replace(/\s+/g, " ").trim();
+  return joined === "" ? "kustomize failed" : joined.length > 400 ? `${joined.slice(0, 400)}…` : joined;
+}
+
+/** The first local input of the build (resources, patches) that is not valid YAML, if any. */
+async function firstYamlProblem(files: readonly string[], repoRoot: string): Promise<{ file: string; line: number; reason: string } | undefined> {
+  for (const file of files) {
+    if (!/\.ya?ml$/i.test(file)) continue;
+    const text = await readFile(file, "utf8").catch(() => undefined);
+    const problem = text === undefined ? undefined : parseYamlDocuments(text).problems[0];
+    if (problem !== undefined) return { file: displayPath(file, repoRoot), line: problem.line, reason: `invalid YAML: ${problem.message}` };
+  }
+  return undefined;
 }
 
 function tail(text: string, lines = 20): string {
