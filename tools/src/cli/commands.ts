@@ -10,12 +10,14 @@ import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
 import { checkWorkflows } from "../workflows/check-workflows.js";
 import { checkArgoCd } from "../argocd/check-argocd.js";
 import { checkGenerated } from "../generate/check-generated.js";
+import { allChecks } from "../pipeline/check-catalog.js";
 import { formatRunResult, REPORT_FORMATS } from "../report/format-run-result.js";
+import { sarifContext } from "./report-context.js";
 import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
 import { exitCodeFor, EXIT } from "./exit-codes.js";
 import { requireFormat, type CommonOptions, type Format } from "./options.js";
 import { writeReport } from "./write-report.js";
-import { packageConfig, packageVersion, repositoryFileUrl } from "../util/package-config.js";
+import { packageConfig } from "../util/package-config.js";
 
 export interface CommandContext {
   repoRoot: string;
@@ -84,9 +86,9 @@ export async function runRenderCommand(context: CommandContext): Promise<number>
 
 export async function runRulesCommand(context: CommandContext): Promise<number> {
   const formatters: Partial<Record<Format, () => string>> = {
-    text: formatRulesText,
-    json: formatRulesJson,
-    markdown: formatRulesMarkdown,
+    text: () => formatRulesText(allChecks()),
+    json: () => formatRulesJson(allChecks()),
+    markdown: () => formatRulesMarkdown(allChecks()),
   };
   const format = formatters[context.options.format];
   if (format === undefined) throw new UserError("rules --format takes text, json or markdown");
@@ -135,10 +137,7 @@ function warnOnVersionDrift(version: string): void {
 }
 
 function formatResult(result: RunResult, format: Format): string {
-  return formatRunResult(result, requireFormat(format, REPORT_FORMATS, "this command"), {
-    toolVersion: packageVersion(),
-    helpUri: repositoryFileUrl,
-  });
+  return formatRunResult(result, requireFormat(format, REPORT_FORMATS, "this command"), sarifContext());
 }
 
 async function hasFolder(root: string, name: string): Promise<boolean> {

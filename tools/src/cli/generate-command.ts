@@ -3,10 +3,10 @@ import { compareWithTree, driftFindings, generate, generateInMemory, type Drift 
 import { UserError } from "../model/errors.js";
 import type { RunResult } from "../pipeline/run-checks.js";
 import { formatRunResult, REPORT_FORMATS } from "../report/format-run-result.js";
-import { packageVersion, repositoryFileUrl } from "../util/package-config.js";
 import type { CommandContext } from "./commands.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { requireFormat, type CommonOptions } from "./options.js";
+import { sarifContext } from "./report-context.js";
 import { writeReport } from "./write-report.js";
 
 /**
@@ -46,7 +46,7 @@ async function runGenerateCheck(context: CommandContext): Promise<number> {
 
 function formatCheck(format: CommonOptions["format"], result: RunResult, drift: readonly Drift[], fileCount: number): string {
   const reportFormat = requireFormat(format, REPORT_FORMATS, "generate --check");
-  if (reportFormat !== "text") return formatRunResult(result, reportFormat, { toolVersion: packageVersion(), helpUri: repositoryFileUrl });
+  if (reportFormat !== "text") return formatRunResult(result, reportFormat, sarifContext());
   return formatCheckText(drift, result.findings.map((f) => `${f.location?.file ?? ""}:1: error [${f.ruleId}] ${f.message}`), fileCount);
 }
 

@@ -1,10 +1,9 @@
-import { allChecks, type CheckDescriptor } from "./check-catalog.js";
+import type { CheckDescriptor } from "../pipeline/check-catalog.js";
 
 export const RULES_DOC = "docs/rules.md";
 
 /** docs/rules.md: generated from the registry; CI fails when the committed file drifts. */
-export function formatRulesMarkdown(): string {
-  const checks = allChecks();
+export function formatRulesMarkdown(checks: readonly CheckDescriptor[]): string {
   const lines = [
     "# Checks",
     "",
@@ -22,15 +21,15 @@ export function formatRulesMarkdown(): string {
   return lines.join("\n");
 }
 
-export function formatRulesText(): string {
-  return allChecks()
+export function formatRulesText(checks: readonly CheckDescriptor[]): string {
+  return checks
     .map((c) => `${c.id.padEnd(48)} ${(c.code ?? "").padEnd(8)} ${c.severity.padEnd(8)} ${c.summary}`)
     .join("\n")
     .concat("\n");
 }
 
-export function formatRulesJson(): string {
-  return `${JSON.stringify(allChecks(), null, 2)}\n`;
+export function formatRulesJson(checks: readonly CheckDescriptor[]): string {
+  return `${JSON.stringify(checks, null, 2)}\n`;
 }
 
 function rowOf(check: CheckDescriptor): string {

@@ -1,3 +1,4 @@
+import type { CheckDescriptor } from "../pipeline/check-catalog.js";
 import type { RunResult } from "../pipeline/run-checks.js";
 import { formatGithub } from "./format-github.js";
 import { formatJson } from "./format-json.js";
@@ -9,12 +10,16 @@ export const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "github"] as
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** The one place a run's findings are turned into the format asked for. */
-export function formatRunResult(result: RunResult, format: ReportFormat, sarif: { toolVersion: string; helpUri: HelpUri }): string {
+export function formatRunResult(
+  result: RunResult,
+  format: ReportFormat,
+  sarif: { checks: readonly CheckDescriptor[]; toolVersion: string; helpUri: HelpUri },
+): string {
   switch (format) {
     case "json":
       return formatJson(result);
     case "sarif":
-      return formatSarif(result, sarif.toolVersion, sarif.helpUri);
+      return formatSarif(result, sarif.checks, sarif.toolVersion, sarif.helpUri);
     case "markdown":
       return formatMarkdown(result);
     case "github":

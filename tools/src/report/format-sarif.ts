@@ -1,6 +1,6 @@
 import type { Finding, Severity } from "../model/finding.js";
 import type { RunResult } from "../pipeline/run-checks.js";
-import { allChecks } from "./check-catalog.js";
+import type { CheckDescriptor } from "../pipeline/check-catalog.js";
 import { openableFile } from "./source-file.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
@@ -9,8 +9,7 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", 
 export type HelpUri = (docs: string) => string;
 
 /** SARIF 2.1.0 for GitHub code scanning: one rule entry per check, results with file and line. */
-export function formatSarif(result: RunResult, toolVersion: string, helpUri: HelpUri): string {
-  const checks = allChecks();
+export function formatSarif(result: RunResult, checks: readonly CheckDescriptor[], toolVersion: string, helpUri: HelpUri): string {
   const ruleIndex = new Map(checks.map((check, index) => [check.id, index]));
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",

@@ -5,6 +5,7 @@ import type { RunResult } from "../pipeline/run-checks.js";
 import { formatGithub } from "./format-github.js";
 import { formatJson } from "./format-json.js";
 import { formatMarkdown } from "./format-markdown.js";
+import { allChecks } from "../pipeline/check-catalog.js";
 import { formatSarif } from "./format-sarif.js";
 import { formatText } from "./format-text.js";
 
@@ -43,12 +44,12 @@ const result: RunResult = {
 describe("reporters", () => {
   it("text", () => expectGolden(formatText(result), new URL("./golden/report.txt", import.meta.url)));
   it("json", () => expectGolden(formatJson(result), new URL("./golden/report.json", import.meta.url)));
-  it("sarif", () => expectGolden(formatSarif(result, "0.0.0-test", (docs) => `https://example.com/repo/${docs}`), new URL("./golden/report.sarif", import.meta.url)));
+  it("sarif", () => expectGolden(formatSarif(result, allChecks(), "0.0.0-test", (docs) => `https://example.com/repo/${docs}`), new URL("./golden/report.sarif", import.meta.url)));
   it("markdown", () => expectGolden(formatMarkdown(result), new URL("./golden/report.md", import.meta.url)));
   it("github", () => expectGolden(formatGithub(result), new URL("./golden/report.github.txt", import.meta.url)));
 
   it("sarif names every check once and points results at openable files", () => {
-    const sarif = JSON.parse(formatSarif(result, "1", (docs) => `https://example.com/repo/${docs}`)) as {
+    const sarif = JSON.parse(formatSarif(result, allChecks(), "1", (docs) => `https://example.com/repo/${docs}`)) as {
       version: string;
       runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; ruleIndex?: number; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }>;
     };

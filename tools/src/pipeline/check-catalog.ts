@@ -2,7 +2,7 @@ import { ARGOCD_CHECKS } from "../argocd/check-argocd.js";
 import { CATALOG_RULE } from "../generate/check-generated.js";
 import { GENERATED_STALE_RULE } from "../generate/generate.js";
 import { LINT_RULES } from "../lint/registry.js";
-import { RENDER_RULE } from "../pipeline/targets.js";
+import { RENDER_RULE } from "./targets.js";
 import { KUSTOMIZATION_RULE } from "../render/check-kustomizations.js";
 import { SUPPRESSION_RULE } from "../lint/suppressions.js";
 import { INPUT_FILE_RULE } from "../load/load-paths.js";
@@ -14,7 +14,7 @@ import { KUBECONFORM_RULE } from "../validate/kubeconform.js";
 import { SCHEMA_RULE } from "../validate/schema-validation.js";
 import { WORKFLOW_RULE } from "../workflows/check-workflows.js";
 
-/** What every reporter needs to know about a check, whether a lint rule or a built-in stage. */
+/** What reporters need to know about a check, whether a lint rule or a built-in stage; reporters receive these. */
 export interface CheckDescriptor {
   id: string;
   code?: string;
