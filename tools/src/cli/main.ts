@@ -9,7 +9,7 @@ import {
   runValidateCommand,
   type CommandContext,
 } from "./commands.js";
-import type { CommandName } from "./command-names.js";
+import type { CommandName } from "../model/command-names.js";
 import { runExplainCommand, runGraphCommand } from "./access-commands.js";
 import { runDiffCommand } from "./diff-command.js";
 import { runDriftCommand } from "./drift-command.js";

@@ -1,7 +1,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { parseYamlDocuments, type ParsedDocument } from "../load/yaml-documents.js";
-import { COMMAND_NAMES } from "../cli/command-names.js";
+import { COMMAND_NAMES } from "../model/command-names.js";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject, pointerOf } from "../model/resource.js";
 
