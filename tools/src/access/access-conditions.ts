@@ -1,9 +1,9 @@
 import type { PeerIdentity } from "./identity.js";
 import type { PortProtocol } from "./mesh-model.js";
 import { invalidWhenKey, isHttpOnly, ruleHasHttpOnlyField } from "./authorization.js";
-import { OPERATION_FIELDS, SOURCE_FIELDS, type ParsedPolicy, type ParsedRule } from "./policy.js";
+import { OPERATION_FIELDS, SOURCE_FIELDS, type AuthorizationRule, type ParsedAuthorizationPolicy } from "../mesh/authorization-policy.js";
 import { conditionFields, matchField, operationFieldInfo, sourceFieldInfo, type Attribute, type FieldInfo, type RequestFacts } from "./rule-fields.js";
-import { isPathTemplate, matchesHost, matchesPath, matchesRequestPrincipal, matchesValue, requestPrincipalIssuerCanMatch } from "./string-match.js";
+import { isPathTemplate, matchesHost, matchesPath, matchesRequestPrincipal, matchesValue, requestPrincipalIssuerCanMatch } from "../mesh/string-match.js";
 
 /**
  * Symbolic evaluation for the access matrix: a rule is partially evaluated for one target port and
@@ -24,8 +24,8 @@ export const ALWAYS: Dnf = [[]];
 
 /** A rule prepared for one target port and protocol: the port and HTTP/TCP handling are already applied. */
 export interface CompiledRule {
-  policy: ParsedPolicy;
-  rule: ParsedRule;
+  policy: ParsedAuthorizationPolicy;
+  rule: AuthorizationRule;
   /** Per `from` entry: the identity fields to check, and the request constraints it adds. Undefined = any source. */
   from: Array<{ identity: Constraint[]; residual: Conjunction }> | undefined;
   /** The `to` entries left after the port check, as request constraints. */
@@ -75,7 +75,7 @@ export function restrictToIssuers(conjunction: Conjunction, issuers: readonly st
  * for this port, a failed `destination.port` condition, or a JWT requirement no RequestAuthentication
  * of the workload can satisfy (`issuers`).
  */
-export function compileRule(policy: ParsedPolicy, rule: ParsedRule, port: number, protocol: PortProtocol, issuers: readonly string[] = []): CompiledRule | undefined {
+export function compileRule(policy: ParsedAuthorizationPolicy, rule: AuthorizationRule, port: number, protocol: PortProtocol, issuers: readonly string[] = []): CompiledRule | undefined {
   if (rule.invalid !== undefined || invalidWhenKey(rule) !== undefined) return undefined;
   const tcp = protocol === "TCP";
   if (tcp && policy.action === "ALLOW" && ruleHasHttpOnlyField(rule)) return undefined;
@@ -104,7 +104,7 @@ export function compileRule(policy: ParsedPolicy, rule: ParsedRule, port: number
 
   const whenIdentity: Constraint[] = [];
   let whenResidual: Conjunction | undefined = [];
-  for (const condition of rule.when) {
+  for (const condition of rule.conditions) {
     for (const { info, values } of conditionFields(condition) ?? []) {
       if (!keep(info)) continue;
       if (info.kind === "port") {

@@ -1,12 +1,14 @@
+import type { ParsedAuthorizationPolicy } from "../mesh/authorization-policy.js";
+import { objectAt } from "../mesh/fields.js";
+import type { MtlsMode } from "../mesh/peer-authentication.js";
 import type { Resource } from "../model/resource.js";
 import { isJsonObject } from "../model/resource.js";
+import { compareStrings } from "../util/compare-strings.js";
 import { ALWAYS, NEVER, compileRule, disjointConjunctions, formatConjunction, formatDnf, implies, peerFacts, residualFor, simplifyDnf, type CompiledRule, type Dnf } from "./access-conditions.js";
 import { policiesForWorkload } from "./authorization.js";
 import { matrixSources, peerOf, type SourceIdentity } from "./identity.js";
-import { buildAccessModel, compareText, type AccessModel, type AccessWorkload, type PortProtocol, type WorkloadPort } from "./mesh-model.js";
-import { clientSends, connectionOutcome, serverMtlsMode, type Connection, type MtlsMode } from "./mtls.js";
-import type { ParsedPolicy } from "./policy.js";
-import { objectAt } from "./resource-fields.js";
+import { buildAccessModel, type AccessModel, type AccessWorkload, type PortProtocol, type WorkloadPort } from "./mesh-model.js";
+import { clientSends, connectionOutcome, serverMtlsMode, type Connection } from "./mtls.js";
 import type { RequestFacts } from "./rule-fields.js";
 
 /**
@@ -123,7 +125,7 @@ export function computeAccessMatrix(input: readonly Resource[] | AccessModel, op
   }
   const targets: MatrixTarget[] = [];
   const targetCells: MatrixCell[][] = [];
-  for (const [key, group] of [...groups.entries()].sort((a, b) => compareText(a[0], b[0]))) {
+  for (const [key, group] of [...groups.entries()].sort((a, b) => compareStrings(a[0], b[0]))) {
     const first = group[0];
     if (first === undefined) continue;
     const alike = group.every((c) => c.mtls === first.mtls && c.port.protocol === first.port.protocol && c.cells.every((x, i) => sameCell(x, first.cells[i])));
@@ -172,14 +174,14 @@ interface CompiledTarget {
 
 /** The issuers of the RequestAuthentications that apply to a workload (targetRef ones do not, §2.1). */
 function jwtIssuersOf(model: AccessModel, workload: AccessWorkload): string[] {
-  return model.requestAuthentications
-    .matching(workload.namespace, workload.labels)
+  return model.policyModel
+    .requestAuthenticationsSelecting(workload.namespace, workload.labels)
     .filter((ra) => !ra.hasTargetRefs)
     .flatMap((ra) => ra.jwtRules.map((rule) => rule.issuer))
     .filter((issuer) => issuer !== "");
 }
 
-function compileTarget(policies: readonly ParsedPolicy[], port: number, protocol: PortProtocol, issuers: readonly string[]): CompiledTarget {
+function compileTarget(policies: readonly ParsedAuthorizationPolicy[], port: number, protocol: PortProtocol, issuers: readonly string[]): CompiledTarget {
   const target: CompiledTarget = { allow: [], deny: [], custom: [], allowPolicies: [] };
   for (const policy of policies) {
     if (policy.action === "AUDIT") continue;

@@ -1,6 +1,13 @@
-import { HTTP_OPERATION_FIELDS, HTTP_SOURCE_FIELDS } from "../mesh/authorization-policy.js";
+import {
+  HTTP_OPERATION_FIELDS,
+  HTTP_SOURCE_FIELDS,
+  OPERATION_FIELDS,
+  SOURCE_FIELDS,
+  type AuthorizationAction,
+  type AuthorizationRule,
+  type ParsedAuthorizationPolicy,
+} from "../mesh/authorization-policy.js";
 import type { AccessModel, AccessWorkload, PortProtocol } from "./mesh-model.js";
-import { OPERATION_FIELDS, SOURCE_FIELDS, type AuthzAction, type ParsedPolicy, type ParsedRule } from "./policy.js";
 import {
   anyTri,
   conditionFields,
@@ -23,7 +30,7 @@ import {
 
 export interface PolicySelection {
   /** Enforced policies that apply to the workload, in Istio's order. */
-  applied: ParsedPolicy[];
+  applied: ParsedAuthorizationPolicy[];
   /** Policies that select the workload but are not enforced on its sidecar, with the reason. */
   ignored: Array<{ policy: string; reason: string }>;
 }
@@ -35,9 +42,9 @@ export interface PolicySelection {
  * `rules` that are not rules (null) are skipped by Istio: listed as ignored too, the policy applies.
  */
 export function policiesForWorkload(model: AccessModel, workload: Pick<AccessWorkload, "namespace" | "labels">): PolicySelection {
-  const applied: ParsedPolicy[] = [];
+  const applied: ParsedAuthorizationPolicy[] = [];
   const ignored: PolicySelection["ignored"] = [];
-  for (const policy of model.policyIndex.matching(workload.namespace, workload.labels)) {
+  for (const policy of model.policyModel.authorizationPoliciesSelecting(workload.namespace, workload.labels)) {
     if (policy.invalidSelector !== undefined) ignored.push({ policy: policy.id, reason: `is invalid: ${policy.invalidSelector}; it applies to no workload` });
     else if (policy.hasTargetRefs) ignored.push({ policy: policy.id, reason: "has targetRef(s): sidecars ignore it" });
     else if (policy.dryRun) ignored.push({ policy: policy.id, reason: "istio.io/dry-run: not enforced" });
@@ -51,7 +58,7 @@ export function policiesForWorkload(model: AccessModel, workload: Pick<AccessWor
 
 export interface RuleOutcome {
   policy: string;
-  action: AuthzAction;
+  action: AuthorizationAction;
   rule: number;
   result: Tri;
   /** Why it did not match (or what is unknown): one line per failed field. */
@@ -74,7 +81,7 @@ export interface AuthzDecision {
   decision: Decision;
   reason: string;
   /** The policy rule that decided (a DENY that matched, or the ALLOW that matched). */
-  decidedBy: { policy: string; action: AuthzAction; rule: number } | undefined;
+  decidedBy: { policy: string; action: AuthorizationAction; rule: number } | undefined;
   /** CUSTOM rules that match: an external authorizer decides (§2.11). */
   external: Array<{ policy: string; provider: string; rule: number }>;
   /** AUDIT rules that match (they never decide). */
@@ -90,18 +97,18 @@ export function isHttpOnly(info: FieldInfo): boolean {
   return info.kind === "request";
 }
 
-export function ruleHasHttpOnlyField(rule: ParsedRule): boolean {
+export function ruleHasHttpOnlyField(rule: AuthorizationRule): boolean {
   if (rule.from?.some((source) => HTTP_SOURCE_FIELDS.some((f) => source[f] !== undefined))) return true;
   if (rule.to?.some((operation) => HTTP_OPERATION_FIELDS.some((f) => operation[f] !== undefined))) return true;
-  return rule.when.some((condition) => (conditionFields(condition) ?? []).some((field) => isHttpOnly(field.info)));
+  return rule.conditions.some((condition) => (conditionFields(condition) ?? []).some((field) => isHttpOnly(field.info)));
 }
 
 /** Rules whose `when` key Istio does not know are skipped for every action (§2.5). */
-export function invalidWhenKey(rule: ParsedRule): string | undefined {
-  return rule.when.find((condition) => conditionFields(condition) === undefined || (condition.values.length === 0 && condition.notValues.length === 0))?.key;
+export function invalidWhenKey(rule: AuthorizationRule): string | undefined {
+  return rule.conditions.find((condition) => conditionFields(condition) === undefined || (condition.values.length === 0 && condition.notValues.length === 0))?.key;
 }
 
-export function evaluateRule(policy: ParsedPolicy, rule: ParsedRule, facts: RequestFacts, protocol: PortProtocol): RuleOutcome {
+export function evaluateRule(policy: ParsedAuthorizationPolicy, rule: AuthorizationRule, facts: RequestFacts, protocol: PortProtocol): RuleOutcome {
   const base = { policy: policy.id, action: policy.action, rule: rule.index };
   if (rule.invalid !== undefined) return { ...base, result: false, failures: [rule.invalid], score: 1000, skipped: "not a rule" };
   const invalid = invalidWhenKey(rule);
@@ -155,7 +162,7 @@ export function evaluateRule(policy: ParsedPolicy, rule: ParsedRule, facts: Requ
     (operation) => fieldsResult(OPERATION_FIELDS.flatMap((f) => (operation[f] === undefined ? [] : [{ info: operationFieldInfo(f), values: operation[f] }]))),
     "to",
   );
-  const when = fieldsResult(rule.when.flatMap((condition) => conditionFields(condition) ?? []));
+  const when = fieldsResult(rule.conditions.flatMap((condition) => conditionFields(condition) ?? []));
   failures.push(...when.failures);
   score += when.score;
   const parts = [from, to, when.result];
@@ -165,13 +172,13 @@ export function evaluateRule(policy: ParsedPolicy, rule: ParsedRule, facts: Requ
 
 /** Evaluates the policies of one workload for one request. */
 export function authorizeRequest(selection: PolicySelection, facts: RequestFacts, protocol: PortProtocol): AuthzDecision {
-  const outcomes = new Map<ParsedPolicy, RuleOutcome[]>();
-  const outcomesOf = (policy: ParsedPolicy) => {
+  const outcomes = new Map<ParsedAuthorizationPolicy, RuleOutcome[]>();
+  const outcomesOf = (policy: ParsedAuthorizationPolicy) => {
     let list = outcomes.get(policy);
     if (list === undefined) outcomes.set(policy, (list = policy.rules.map((rule) => evaluateRule(policy, rule, facts, protocol))));
     return list;
   };
-  const byAction = (action: AuthzAction) => selection.applied.filter((p) => p.action === action);
+  const byAction = (action: AuthorizationAction) => selection.applied.filter((p) => p.action === action);
   const base = {
     external: [] as AuthzDecision["external"],
     audited: [] as string[],

@@ -104,7 +104,7 @@ export function benchAccessMatrix(options: AccessBenchOptions & { runs?: number 
     for (const row of matrix.cells) for (const cell of row) if (cell.status !== "denied") nonDenied++;
     const result: AccessBenchResult = {
       workloads: model.workloads.length,
-      policies: model.policies.length,
+      policies: model.policyModel.authorizationPolicies().length,
       sources: matrix.sources.length,
       targets: matrix.targets.length,
       cells: matrix.sources.length * matrix.targets.length,

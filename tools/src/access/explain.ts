@@ -1,13 +1,14 @@
-import type { ServiceInfo } from "../lint/mesh-index.js";
+import type { MtlsLevel, MtlsMode } from "../mesh/peer-authentication.js";
+import type { ServiceInfo } from "../mesh/service-registry.js";
+import { normalizePath, stripQuery } from "../mesh/string-match.js";
 import { UserError } from "../model/errors.js";
 import type { Resource } from "../model/resource.js";
 import { authorizeRequest, policiesForWorkload, type AuthzDecision } from "./authorization.js";
 import { resolveSource, type SourceIdentity } from "./identity.js";
 import { buildAccessModel, protocolOfServicePort, workloadsOfService, type AccessModel, type AccessWorkload, type PortProtocol } from "./mesh-model.js";
-import { clientSends, connectionOutcome, serverMtlsMode, type ConnectionOutcome, type MtlsLevel, type MtlsMode } from "./mtls.js";
+import { clientSends, connectionOutcome, serverMtlsMode, type ConnectionOutcome } from "./mtls.js";
 import { gatewayAuthorityFor, routeRequest, type RetryPolicy, type RouteOutcome, type Routing } from "./routing.js";
 import type { ValidatedJwt } from "./rule-fields.js";
-import { normalizePath, stripQuery } from "./string-match.js";
 
 /**
  * "Can X call Y with this request, and why?" from the rendered configuration alone: the route the
@@ -101,7 +102,7 @@ export function explainRequest(input: readonly Resource[] | AccessModel, query: 
     source.kind === "gateway" && headers[":authority"] === undefined && headers["host"] === undefined ? gatewayAuthorityFor(model, source.labels, service.host) : undefined;
   const requestAuthority = headers[":authority"] ?? headers["host"] ?? gatewayAuthority ?? authority;
   const servicePort = service.ports.find((p) => p.port === port);
-  const tcp = servicePort !== undefined && protocolOfServicePort(servicePort.name, servicePort.appProtocol) === "TCP";
+  const tcp = servicePort !== undefined && protocolOfServicePort(servicePort) === "TCP";
 
   const routing: Routing = tcp
     ? {
@@ -234,7 +235,7 @@ function explainDestination(
   const workloadPort = workload.ports.find((p) => p.services.some((s) => s.name === service.resource.name && s.namespace === service.namespace && s.port === servicePort));
   const port = workloadPort?.number ?? (typeof targetPort === "number" ? targetPort : undefined);
   const declared = service.ports.find((p) => p.port === servicePort);
-  const protocol: PortProtocol = workloadPort?.protocol ?? (declared === undefined ? "TCP" : protocolOfServicePort(declared.name, declared.appProtocol));
+  const protocol: PortProtocol = workloadPort?.protocol ?? (declared === undefined ? "TCP" : protocolOfServicePort(declared));
   const server = workload.hasSidecar && port !== undefined ? serverMtlsMode(model, workload, port) : undefined;
   const client = clientSends(model, source, { host: service.host, servicePort, serviceNamespace: service.namespace, subset, endpointHasSidecar: workload.hasSidecar });
   const connection = connectionOutcome(source, client, server);
@@ -299,7 +300,7 @@ function validateJwt(
 ): DestinationExplanation["jwt"] {
   if (claims === undefined) return { status: "none", requestPrincipal: undefined, reason: "no token sent" };
   if (protocol === "TCP") return { status: "ignored", requestPrincipal: undefined, reason: "TCP port: no JWT processing" };
-  const rules = model.requestAuthentications.matching(workload.namespace, workload.labels).filter((ra) => !ra.hasTargetRefs);
+  const rules = model.policyModel.requestAuthenticationsSelecting(workload.namespace, workload.labels).filter((ra) => !ra.hasTargetRefs);
   if (rules.length === 0) return { status: "ignored", requestPrincipal: undefined, reason: "no RequestAuthentication applies: the token is not validated and gives no request principal" };
   const iss = String(claims["iss"] ?? "");
   const sub = String(claims["sub"] ?? "");

@@ -1,6 +1,7 @@
-import { CLUSTER_DOMAIN } from "../lint/mesh-index.js";
+import { CLUSTER_DOMAIN } from "../mesh/hosts.js";
 import { UserError } from "../model/errors.js";
-import { compareText, type AccessModel, type AccessWorkload } from "./mesh-model.js";
+import { compareStrings } from "../util/compare-strings.js";
+import type { AccessModel, AccessWorkload } from "./mesh-model.js";
 
 /**
  * Who sends a request, as the server's sidecar can know it (istio-semantics.md §2.7): a SPIFFE
@@ -112,7 +113,7 @@ export function matrixSources(model: AccessModel): SourceIdentity[] {
     byAccount.set(key, list);
   }
   const sources = [...byAccount.entries()]
-    .sort((a, b) => compareText(a[0], b[0]))
+    .sort((a, b) => compareStrings(a[0], b[0]))
     .map(([, workloads]) => workloadSource(workloads[0] as AccessWorkload, workloads));
   const gateway = ingressGatewaySource();
   if (!byAccount.has(gateway.id)) sources.push(gateway);

@@ -1,12 +1,21 @@
-import type { ServiceInfo } from "../lint/mesh-index.js";
-import type { Resource } from "../model/resource.js";
+import { mergeDestinationRules } from "../mesh/destination-rule.js";
+import { arrayAt, objectAt, stringMap } from "../mesh/fields.js";
+import { resolveHost } from "../mesh/hosts.js";
+import { MESH_GATEWAY, type ParsedVirtualService } from "../mesh/virtual-service.js";
+import {
+  gatewayVirtualServices,
+  hostCovers,
+  routesForProxy,
+  selectingGateways,
+  sidecarVirtualServices,
+  type ProxyRoute,
+  type RoutingProxy,
+} from "../mesh/routing.js";
+import type { ServiceInfo } from "../mesh/service-registry.js";
+import { stripQuery } from "../mesh/string-match.js";
+import { compareStrings } from "../util/compare-strings.js";
 import type { SourceIdentity } from "./identity.js";
-import { compareText, workloadsOfService, type AccessModel, type AccessWorkload } from "./mesh-model.js";
-import { destinationRuleFor } from "./mtls.js";
-import { compareByCreation } from "./policy.js";
-import { arrayAt, isExportedToNamespace, namespaceOf, objectAt, resolveHost, selectorMap, stringMap } from "./resource-fields.js";
-import { selectorMatches } from "./selector-index.js";
-import { stripQuery } from "./string-match.js";
+import { workloadsOfService, type AccessModel, type AccessWorkload } from "./mesh-model.js";
 
 /**
  * VirtualService routing of one HTTP request (istio-semantics.md §4.1–§4.9): which VirtualService
@@ -85,125 +94,13 @@ export interface Routing {
   notes: string[];
 }
 
-// ---- VirtualService index ----
-
-interface ParsedVirtualService {
-  id: string;
-  namespace: string;
-  name: string;
-  hosts: string[];
-  /** Resolved gateways; empty = mesh. */
-  gateways: Array<{ mesh: true } | { mesh: false; namespace: string; name: string }>;
-  exportTo: string[];
-  http: unknown[];
-  creationTimestamp: string | undefined;
-  resource: Resource;
-}
-
-const vsIndexes = new WeakMap<AccessModel, ParsedVirtualService[]>();
-
-function virtualServices(model: AccessModel): ParsedVirtualService[] {
-  let list = vsIndexes.get(model);
-  if (list !== undefined) return list;
-  list = model.mesh
-    .kind("VirtualService")
-    .filter((r) => r.apiVersion.startsWith("networking.istio.io/"))
-    .map((resource) => {
-      const namespace = namespaceOf(resource);
-      const spec = objectAt(resource.object, "spec");
-      const metadata = objectAt(resource.object, "metadata");
-      return {
-        id: `${namespace}/${resource.name}`,
-        namespace,
-        name: resource.name,
-        hosts: arrayAt(spec, "hosts").filter((h): h is string => typeof h === "string").map((h) => resolveHost(h, namespace).toLowerCase()),
-        gateways: arrayAt(spec, "gateways")
-          .filter((g): g is string => typeof g === "string")
-          .map((g) => resolveGatewayRef(g, namespace)),
-        exportTo: arrayAt(spec, "exportTo").filter((e): e is string => typeof e === "string"),
-        http: arrayAt(spec, "http"),
-        creationTimestamp: typeof metadata["creationTimestamp"] === "string" ? metadata["creationTimestamp"] : undefined,
-        resource,
-      };
-    })
-    .sort(compareByCreation);
-  vsIndexes.set(model, list);
-  return list;
-}
-
-function resolveGatewayRef(ref: string, namespace: string): ParsedVirtualService["gateways"][number] {
-  if (ref === "mesh") return { mesh: true };
-  const slash = ref.indexOf("/");
-  return slash === -1 ? { mesh: false, namespace, name: ref } : { mesh: false, namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
-}
-
-function isMeshBound(vs: ParsedVirtualService): boolean {
-  return vs.gateways.length === 0 || vs.gateways.some((g) => g.mesh);
-}
-
-/** `*.example.com` covers `a.example.com`; `*` covers everything. */
-function hostCovers(pattern: string, host: string): boolean {
-  if (pattern === host || pattern === "*") return true;
-  return pattern.startsWith("*.") && host.endsWith(pattern.slice(1));
-}
-
-/** The most specific VirtualService host entry that covers `host` (exact beats wildcard; longer wildcard beats shorter). */
-function hostSpecificity(vs: ParsedVirtualService, host: string): number {
-  let best = -1;
-  for (const h of vs.hosts) {
-    if (h === host) return Number.MAX_SAFE_INTEGER;
-    if (hostCovers(h, host)) best = Math.max(best, h.length);
-  }
-  return best;
-}
-
-/**
- * The VirtualService a sidecar uses for a host (§4.2–§4.4): bound to `mesh`, exported to the client's
- * namespace, most specific host; among equals the client's own namespace first, then the oldest.
- * Sidecars do not merge VirtualServices: later ones for the same host are ignored (IST0109).
- */
-export function sidecarVirtualService(model: AccessModel, clientNamespace: string, host: string): { chosen: ParsedVirtualService | undefined; ignored: string[] } {
-  const ordered = sidecarVirtualServices(model, clientNamespace, host);
-  return { chosen: ordered[0], ignored: ordered.slice(1).map((vs) => vs.id) };
-}
-
-/** The VirtualServices a sidecar considers for a host, the one it uses first (see `sidecarVirtualService`). */
-function sidecarVirtualServices(model: AccessModel, clientNamespace: string, host: string): ParsedVirtualService[] {
-  const name = host.toLowerCase();
-  const candidates = virtualServices(model)
-    .filter((vs) => isMeshBound(vs) && isExportedToNamespace(vs.exportTo, vs.namespace, clientNamespace))
-    .map((vs) => ({ vs, specificity: hostSpecificity(vs, name) }))
-    .filter((c) => c.specificity >= 0);
-  if (candidates.length === 0) return [];
-  const best = Math.max(...candidates.map((c) => c.specificity));
-  const top = candidates.filter((c) => c.specificity === best).map((c) => c.vs);
-  // Stable sort: the client's namespace first; otherwise the creation order of `virtualServices`.
-  return [...top.filter((vs) => vs.namespace === clientNamespace), ...top.filter((vs) => vs.namespace !== clientNamespace)];
-}
-
-/** The gateway-bound VirtualServices of a gateway proxy (its labels selected by the Gateway resources they name). */
-function gatewayVirtualServices(model: AccessModel, gatewayLabels: Readonly<Record<string, string>>): ParsedVirtualService[] {
-  const names = selectingGateways(model, gatewayLabels);
-  return virtualServices(model).filter((vs) => vs.gateways.some((g) => !g.mesh && names.has(`${g.namespace}/${g.name}`)));
-}
-
-/** `namespace/name` of the Gateway resources whose selector picks the gateway proxy with these labels. */
-function selectingGateways(model: AccessModel, gatewayLabels: Readonly<Record<string, string>>): Set<string> {
-  return new Set(
-    model.mesh
-      .kind("Gateway")
-      .filter((g) => g.apiVersion.startsWith("networking.istio.io/") && selectorMatches(selectorMap(objectAt(g.object, "spec")["selector"]), gatewayLabels))
-      .map((g) => `${namespaceOf(g)}/${g.name}`),
-  );
-}
-
 /**
  * The authority a client of the gateway would use to reach `host`: the first concrete host of the
  * first gateway-bound VirtualService (by name) that has a destination on `host`. Undefined when none.
  */
 export function gatewayAuthorityFor(model: AccessModel, gatewayLabels: Readonly<Record<string, string>>, host: string): string | undefined {
   const name = host.toLowerCase();
-  const bound = [...gatewayVirtualServices(model, gatewayLabels)].sort((a, b) => compareText(a.id, b.id));
+  const bound = [...gatewayVirtualServices(model.mesh, gatewayLabels)].sort((a, b) => compareStrings(a.id, b.id));
   for (const vs of bound) {
     const targets = vs.http.flatMap((route) => arrayAt(route, "route").map((w) => resolveHost(String(objectAt(w, "destination")["host"] ?? ""), vs.namespace).toLowerCase()));
     const concrete = vs.hosts.find((h) => !h.includes("*"));
@@ -229,14 +126,15 @@ export function routeRequest(model: AccessModel, source: SourceIdentity, target:
     };
   }
   if (source.kind === "gateway") return routeAtGateway(model, source, target, request);
-  const candidates = sidecarVirtualServices(model, source.namespace, target.host);
+  const candidates = sidecarVirtualServices(model.mesh, source.namespace, target.host);
+  const proxy: RoutingProxy = { namespace: source.namespace, labels: source.labels };
   const notes: string[] = [];
   // Pilot builds each VirtualService's routes for this proxy and listener port first (match blocks
   // whose `port`, `sourceLabels`, `sourceNamespace` or `gateways` do not select it are dropped); a
   // VirtualService left without routes is dropped for this proxy, and the next one for the host, or
   // the Service's default route, takes the host.
   for (const [i, vs] of candidates.entries()) {
-    const routes = routesForProxy(vs, source, request.port, new Set([MESH_GATEWAY]));
+    const routes = routesForProxy(vs, proxy, request.port, new Set([MESH_GATEWAY]));
     if (routes.length === 0) {
       notes.push(`VirtualService ${vs.id} keeps no http rule for this client on port ${request.port} (its matches select other ports, sources or gateways): Istio drops it for this proxy`);
       continue;
@@ -257,55 +155,9 @@ export function routeRequest(model: AccessModel, source: SourceIdentity, target:
   };
 }
 
-const MESH_GATEWAY = "mesh";
-
-interface ProxyRoute {
-  route: unknown;
-  index: number;
-  /** The match blocks kept for this proxy, with their index in `match`; undefined for a rule without matches (catch-all). */
-  matches: Array<{ match: unknown; index: number }> | undefined;
-}
-
-/**
- * The http rules of a VirtualService as Pilot builds them for one proxy and listener port
- * (route.go `BuildHTTPRoutesForVirtualService` / `translateRoute` / `sourceMatchHTTP`): a match block
- * is kept when its `port` is unset or the listener port, and — when it names `gateways` — one of them
- * is the proxy's (`mesh` for a sidecar; then `sourceLabels`/`sourceNamespace` are not looked at), or
- * else its `sourceLabels` are a subset of the proxy's labels and `sourceNamespace`, if set, is the
- * proxy's namespace. A rule without match blocks is always kept; a rule whose blocks are all dropped is
- * dropped.
- */
-function routesForProxy(vs: ParsedVirtualService, source: SourceIdentity, listenerPort: number, gatewayNames: ReadonlySet<string>): ProxyRoute[] {
-  const kept: ProxyRoute[] = [];
-  vs.http.forEach((route, index) => {
-    const matches = arrayAt(route, "match");
-    if (matches.length === 0) {
-      kept.push({ route, index, matches: undefined });
-      return;
-    }
-    const forProxy = matches.map((match, i) => ({ match, index: i })).filter(({ match }) => matchSelectsProxy(match, vs, source, listenerPort, gatewayNames));
-    if (forProxy.length > 0) kept.push({ route, index, matches: forProxy });
-  });
-  return kept;
-}
-
-function matchSelectsProxy(match: unknown, vs: ParsedVirtualService, source: SourceIdentity, listenerPort: number, gatewayNames: ReadonlySet<string>): boolean {
-  const m = objectAt({ m: match }, "m");
-  if (typeof m["port"] === "number" && m["port"] !== 0 && m["port"] !== listenerPort) return false;
-  const gateways = arrayAt(m, "gateways").filter((g): g is string => typeof g === "string");
-  if (gateways.length > 0) {
-    return gateways.some((g) => {
-      const ref = resolveGatewayRef(g, vs.namespace);
-      return ref.mesh ? gatewayNames.has(MESH_GATEWAY) : gatewayNames.has(`${ref.namespace}/${ref.name}`);
-    });
-  }
-  if (!selectorMatches(selectorMap(m["sourceLabels"]), source.labels)) return false;
-  return typeof m["sourceNamespace"] !== "string" || m["sourceNamespace"] === "" || m["sourceNamespace"] === source.namespace;
-}
-
 function routeAtGateway(model: AccessModel, source: SourceIdentity, target: RouteTarget, request: RouteRequest): Routing {
   const authority = request.authority.replace(/:\d+$/, "").toLowerCase();
-  const bound = gatewayVirtualServices(model, source.labels);
+  const bound = gatewayVirtualServices(model.mesh, source.labels);
   const forAuthority = bound.filter((vs) => vs.hosts.some((h) => hostCovers(h, authority)));
   if (forAuthority.length === 0) {
     return {
@@ -320,10 +172,11 @@ function routeAtGateway(model: AccessModel, source: SourceIdentity, target: Rout
   }
   // Gateways merge the VirtualServices of one host; the order across resources is undefined (§4.4),
   // so they are taken by name, with match-less rules moved to the end.
-  const merged = [...forAuthority].sort((a, b) => compareText(a.id, b.id));
+  const merged = [...forAuthority].sort((a, b) => compareStrings(a.id, b.id));
   const notes = merged.length > 1 ? [`the gateway merges ${merged.map((vs) => vs.id).join(", ")}; the rule order across them is undefined`] : [];
-  const gatewayNames = selectingGateways(model, source.labels);
-  const parts = merged.map((vs) => ({ vs, routes: routesForProxy(vs, source, request.gatewayPort ?? 443, gatewayNames) }));
+  const gatewayNames = selectingGateways(model.mesh, source.labels);
+  const proxy: RoutingProxy = { namespace: source.namespace ?? "", labels: source.labels };
+  const parts = merged.map((vs) => ({ vs, routes: routesForProxy(vs, proxy, request.gatewayPort ?? 443, gatewayNames) }));
   if (merged.length > 1) {
     const catchAll = parts.map((p) => ({ vs: p.vs, routes: p.routes.filter((r) => r.matches === undefined) }));
     const specific = parts.map((p) => ({ vs: p.vs, routes: p.routes.filter((r) => r.matches !== undefined) }));
@@ -464,9 +317,10 @@ function destinationFor(
   };
   if (service === undefined) return { ...base, problem: `host ${host} is not a Service of this configuration` };
   if (servicePort === undefined) return { ...base, problem: `Service ${service.namespace}/${service.resource.name} has no port ${port}` };
-  let subsetLabels: Record<string, string> = {};
+  let subsetLabels: Record<string, string> | null = {};
   if (subset !== undefined) {
-    const rule = source.namespace === undefined ? undefined : destinationRuleFor(model, host, source.namespace, service.namespace, source.labels);
+    const lookup = source.namespace === undefined ? undefined : model.mesh.destinationRuleFor(host, source.namespace, service.namespace, source.labels);
+    const rule = lookup === undefined ? undefined : mergeDestinationRules(lookup);
     const found = rule?.subsets.find((s) => s.name === subset);
     if (found === undefined) {
       return { ...base, problem: `subset ${subset} is not defined in a DestinationRule the client sees: requests fail with 503 (IST0101)` };

@@ -1,6 +1,6 @@
 import type { PeerIdentity } from "./identity.js";
-import type { OperationField, ParsedCondition, SourceField } from "./policy.js";
-import { matchesHost, matchesIpBlock, matchesNamespace, matchesPath, matchesRequestPrincipal, matchesValue } from "./string-match.js";
+import type { OperationField, RuleCondition, SourceField } from "../mesh/authorization-policy.js";
+import { matchesHost, matchesIpBlock, matchesNamespace, matchesPath, matchesRequestPrincipal, matchesValue } from "../mesh/string-match.js";
 
 /**
  * What each AuthorizationPolicy field and `when` key reads, and how one policy value is matched
@@ -119,7 +119,7 @@ export function whenKeyInfo(key: string, negated: boolean): FieldInfo | undefine
 }
 
 /** The fields of a `when` condition: `values` and `notValues` are separate constraints (both must hold). */
-export function conditionFields(condition: ParsedCondition): Array<{ info: FieldInfo; values: string[] }> | undefined {
+export function conditionFields(condition: Pick<RuleCondition, "key" | "values" | "notValues">): Array<{ info: FieldInfo; values: string[] }> | undefined {
   const result: Array<{ info: FieldInfo; values: string[] }> = [];
   for (const [negated, values] of [
     [false, condition.values],

@@ -1,6 +1,8 @@
 import type { Resource } from "../model/resource.js";
-import { ROOT_NAMESPACE } from "./mesh-index.js";
-import { namespaceWideByNamespace } from "./policy-model.js";
+import { pushTo } from "../mesh/fields.js";
+import { ROOT_NAMESPACE, namespaceOf } from "../mesh/hosts.js";
+import { isNamespaceWide } from "../mesh/policy-scope.js";
+import { compareByAge } from "../mesh/resource-order.js";
 import type { RuleReport } from "./rule.js";
 
 /**
@@ -29,3 +31,11 @@ export function* duplicateNamespaceWide(
 }
 
 export const OLDEST_WINS = "Istio uses only the oldest by creation time and ignores the others, so which one applies depends on the order they were created";
+
+/** Namespace-wide objects (no selector, no targetRef) grouped by namespace, oldest first (compareByAge). */
+function namespaceWideByNamespace(resources: readonly Resource[]): Map<string, Resource[]> {
+  const groups = new Map<string, Resource[]>();
+  for (const resource of resources) if (isNamespaceWide(resource)) pushTo(groups, namespaceOf(resource), resource);
+  for (const group of groups.values()) group.sort(compareByAge);
+  return groups;
+}

@@ -1,6 +1,6 @@
 import type { Severity } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
-import type { MeshIndex } from "./mesh-index.js";
+import type { MeshIndex } from "../mesh/mesh-index.js";
 
 /** One thing a rule found wrong, on one resource; the runner adds location, environment and severity. */
 export interface RuleReport {

@@ -1,6 +1,6 @@
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
-import { MeshIndex } from "./mesh-index.js";
+import { MeshIndex } from "../mesh/mesh-index.js";
 import { LINT_RULES } from "./registry.js";
 import type { LintRule } from "./rule.js";
 import { readSuppressions } from "./suppressions.js";

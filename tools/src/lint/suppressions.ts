@@ -1,6 +1,6 @@
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
-import { objectAt, stringMap } from "./mesh-index.js";
+import { objectAt, stringMap } from "../mesh/fields.js";
 import { LINT_RULES } from "./registry.js";
 
 /** Ours: `rule-id[,rule-id]: why it is fine here`, several separated by `;`. The reason is required. */

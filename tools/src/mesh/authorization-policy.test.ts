@@ -1,15 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { operationFieldInfo, sourceFieldInfo } from "../access/rule-fields.js";
 import {
   HTTP_OPERATION_FIELDS,
   HTTP_SOURCE_FIELDS,
   OPERATION_FIELDS,
   SOURCE_FIELDS,
   authorizationActionOf,
-  hasTargetRefs,
   isHttpOperationField,
   isHttpSourceField,
 } from "./authorization-policy.js";
+import { hasTargetRefs } from "./policy-scope.js";
 
 describe("AuthorizationPolicy fields", () => {
   it("lists the HTTP-only fields: request principals, hosts, methods and paths", () => {
@@ -17,11 +16,6 @@ describe("AuthorizationPolicy fields", () => {
     expect(OPERATION_FIELDS.filter(isHttpOperationField)).toEqual([...HTTP_OPERATION_FIELDS]);
     expect(isHttpOperationField("ports")).toBe(false);
     expect(isHttpSourceField("principals")).toBe(false);
-  });
-
-  it("agrees with the access engine's field kinds", () => {
-    for (const field of SOURCE_FIELDS) expect(sourceFieldInfo(field).kind === "request").toBe(isHttpSourceField(field));
-    for (const field of OPERATION_FIELDS) expect(operationFieldInfo(field).kind === "request").toBe(isHttpOperationField(field));
   });
 });
 

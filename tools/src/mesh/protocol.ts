@@ -1,3 +1,5 @@
+import type { ServicePort } from "./service-registry.js";
+
 /**
  * Istio's port protocols: the one copy of `protocol.Parse` and `kube.ConvertProtocol`
  * (istio/istio pkg/config/protocol/instance.go, pkg/config/kube/conversion.go) used by lint, access and admission.
@@ -81,4 +83,15 @@ export function convertProtocol(port: ServicePortProtocolInput): Protocol {
   const parsed = parseProtocol(dash === -1 ? name : name.slice(0, dash));
   if (parsed === "Unsupported" && port.port !== undefined && WELL_KNOWN_TCP_PORTS.has(port.port)) return "TCP";
   return parsed;
+}
+
+/** What a workload port carries, as authorization sees it; `unknown`: nothing declares it, so Istio sniffs (HTTP can still be HTTP). */
+export type PortProtocol = "http" | "tcp" | "udp" | "unknown";
+
+/** The protocol family of a Service port (convertProtocol): HTTP-like, TCP-like, UDP, or unknown (sniffed). */
+export function protocolOfServicePort(port: ServicePort): PortProtocol {
+  const protocol = convertProtocol(port);
+  if (protocol === "UDP") return "udp";
+  if (isHttpProtocol(protocol)) return "http";
+  return isTcpProtocol(protocol) ? "tcp" : "unknown";
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { labelMapOrNull, labelsMatch, readLabelMap, readMatchLabels } from "./selector.js";
+import { selectorMap, labelsMatch, readLabelMap, readMatchLabels } from "./selector.js";
 
 describe("readLabelMap", () => {
   it("reads string maps, and absent as empty", () => {
@@ -11,9 +11,9 @@ describe("readLabelMap", () => {
   it("rejects non-string values and non-maps, so they select nothing", () => {
     expect(readLabelMap({ app: "a", version: 5 }, "selector.matchLabels").invalid).toBe('selector.matchLabels.version is 5, not a string (quote it)');
     expect(readLabelMap("app=a", "labels").invalid).toBe('labels is "app=a", not a map');
-    expect(labelMapOrNull({ version: true })).toBeNull();
-    expect(labelMapOrNull(["a"])).toBeNull();
-    expect(labelMapOrNull(undefined)).toEqual({});
+    expect(selectorMap({ version: true })).toBeNull();
+    expect(selectorMap(["a"])).toBeNull();
+    expect(selectorMap(undefined)).toEqual({});
   });
 });
 

@@ -1,8 +1,7 @@
 import { isJsonObject } from "../model/resource.js";
 
 /**
- * Label selectors: the one reader and the one matcher behind lint, access (explain, graph) and the
- * policy model. Kubernetes and Istio take only a map of string values; anything else is rejected by
+ * Label selectors: the one reader and the one matcher of the model. Kubernetes and Istio take only a map of string values; anything else is rejected by
  * the API server's schema and Istio's decoder, so such a selector selects nothing (it is never the
  * empty, select-everything selector).
  */
@@ -25,9 +24,13 @@ export function readLabelMap(value: unknown, path: string): LabelMapRead {
   return { labels, invalid: undefined };
 }
 
-/** A label map, or null when it is invalid (selects nothing): see readLabelMap. */
-export function labelMapOrNull(value: unknown, path = "labels"): Record<string, string> | null {
-  return readLabelMap(value, path).labels ?? null;
+/**
+ * The labels of a selector (matchLabels, a Service selector, workloadSelector labels, subset labels):
+ * `{}` when absent, and null when it is invalid (see readLabelMap). Callers must treat null as "matches
+ * nothing", never as the empty (select-all) selector.
+ */
+export function selectorMap(value: unknown): Record<string, string> | null {
+  return readLabelMap(value, "labels").labels ?? null;
 }
 
 /**
@@ -47,4 +50,19 @@ export function labelsMatch(selector: Readonly<Record<string, string>> | null, l
   if (selector === null) return false;
   for (const key of Object.keys(selector)) if (!Object.hasOwn(labels, key) || labels[key] !== selector[key]) return false;
   return true;
+}
+
+/** Labels as `k=v,k2=v2`, the way Kubernetes prints a selector. */
+export function formatLabels(labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+}
+
+/** A selector's entries as written, for messages (`app=5` for a selector selectorMap rejects). */
+export function formatSelector(value: unknown): string {
+  if (!isJsonObject(value)) return "";
+  return Object.entries(value)
+    .map(([key, entry]) => `${key}=${typeof entry === "string" ? entry : JSON.stringify(entry)}`)
+    .join(",");
 }

@@ -1,6 +1,7 @@
 import type { JsonObject, Resource } from "../../model/resource.js";
 import { isDns1123Label, isIpAddress, namespacedHostErrors } from "./hosts.js";
-import { isHttpProtocol, isTlsProtocol, parseProtocol, portError } from "./ports.js";
+import { isHttpProtocol, isTlsProtocol, parseProtocol } from "../../mesh/protocol.js";
+import { portError } from "./ports.js";
 import { arr, bool, FieldPath, has, nonEmpty, num, obj, strings, text, type Problems } from "./report.js";
 
 // Cipher suites Envoy's BoringSSL knows (security.ValidCipherSuites); others are ignored with a warning.

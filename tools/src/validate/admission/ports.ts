@@ -12,8 +12,6 @@ export function portNameError(name: string): string | undefined {
   return isDns1123Label(name) ? undefined : `invalid port name: '${name}' (use a DNS label such as http-web)`;
 }
 
-export { isHttpProtocol, isTcpProtocol, isTlsProtocol, parseProtocol, type Protocol } from "../../mesh/protocol.js";
-
 /** istiod ValidateProtocol: empty (sniffing) or a known protocol. */
 export function protocolError(value: string): string | undefined {
   if (value === "" || parseProtocol(value) !== "Unsupported") return undefined;

@@ -1,7 +1,8 @@
 import type { JsonObject, Resource } from "../../model/resource.js";
 import { checkExportTo } from "./export-to.js";
 import { fqdnError, isCidr, isIpAddress, partialWildcardError, wildcardDomainError } from "./hosts.js";
-import { isHttpProtocol, isTcpProtocol, isTlsProtocol, parseProtocol, portNameError, protocolError } from "./ports.js";
+import { isHttpProtocol, isTcpProtocol, isTlsProtocol, parseProtocol } from "../../mesh/protocol.js";
+import { portNameError, protocolError } from "./ports.js";
 import { checkLabels, checkLabelsSelector } from "./selectors.js";
 import { arr, entries, FieldPath, has, nonEmpty, num, obj, objects, strings, text, type Problems } from "./report.js";
 

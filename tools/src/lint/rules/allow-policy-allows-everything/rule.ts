@@ -1,6 +1,6 @@
 import { pointerOf } from "../../../model/resource.js";
-import { ROOT_NAMESPACE, namespaceOf } from "../../mesh-index.js";
-import { actionOf, authorizationRules, isDryRun } from "../../policy-model.js";
+import { actionOf, authorizationRules, isDryRun } from "../../../mesh/authorization-policy.js";
+import { ROOT_NAMESPACE, namespaceOf } from "../../../mesh/hosts.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,5 +1,6 @@
 import { isJsonObject, pointerOf } from "../../../model/resource.js";
-import { ROOT_NAMESPACE, arrayAt, namespaceOf, objectAt } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { ROOT_NAMESPACE, namespaceOf } from "../../../mesh/hosts.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

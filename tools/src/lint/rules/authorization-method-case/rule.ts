@@ -1,6 +1,6 @@
 import { pointerOf } from "../../../model/resource.js";
-import { arrayAt } from "../../mesh-index.js";
-import { actionOf, authorizationRules } from "../../policy-model.js";
+import { actionOf, authorizationRules } from "../../../mesh/authorization-policy.js";
+import { arrayAt } from "../../../mesh/fields.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,7 +1,9 @@
-import { matchesNamespace } from "../../../access/string-match.js";
+import { authorizationRules } from "../../../mesh/authorization-policy.js";
+import { arrayAt } from "../../../mesh/fields.js";
+import { ROOT_NAMESPACE } from "../../../mesh/hosts.js";
+import { matchesNamespace } from "../../../mesh/string-match.js";
+import { closestName } from "../../messages.js";
 import { pointerOf } from "../../../model/resource.js";
-import { ROOT_NAMESPACE, arrayAt } from "../../mesh-index.js";
-import { authorizationRules, closestName } from "../../policy-model.js";
 import type { LintRule } from "../../rule.js";
 
 /** Namespaces every cluster has, whether or not the config declares them. */

@@ -1,6 +1,8 @@
 import { pointerOf } from "../../../model/resource.js";
-import { arrayAt } from "../../mesh-index.js";
-import { PolicyModel, actionOf, authorizationRules, listNames, portNumbers } from "../../policy-model.js";
+import { actionOf, authorizationRules, portNumbers } from "../../../mesh/authorization-policy.js";
+import { arrayAt } from "../../../mesh/fields.js";
+import { PolicyModel } from "../../../mesh/policy-model.js";
+import { listNames } from "../../messages.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,5 +1,5 @@
 import { pointerOf } from "../../../model/resource.js";
-import type { DestinationRuleInfo, DestinationRuleMergeGroup } from "../../mesh-index.js";
+import type { DestinationRuleInfo, DestinationRuleMergeGroup } from "../../../mesh/destination-rule.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,6 +1,8 @@
 import type { Resource } from "../../../model/resource.js";
 import { pointerOf } from "../../../model/resource.js";
-import { arrayAt, isMeshBound, namespaceOf, normaliseExportTo, objectAt, resolveHost, virtualServiceHosts } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { namespaceOf, normaliseExportTo, resolveHost } from "../../../mesh/hosts.js";
+import { isMeshBound, virtualServiceHosts } from "../../../mesh/virtual-service.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,6 +1,8 @@
 import type { Resource } from "../../../model/resource.js";
-import { ROOT_NAMESPACE, namespaceOf } from "../../mesh-index.js";
-import { PolicyModel, isAllowNothing, isNamespaceWide, listNames } from "../../policy-model.js";
+import { isAllowNothing } from "../../../mesh/authorization-policy.js";
+import { ROOT_NAMESPACE, namespaceOf } from "../../../mesh/hosts.js";
+import { isNamespaceWide } from "../../../mesh/policy-scope.js";
+import { listNames } from "../../messages.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {
@@ -12,16 +14,15 @@ const rule: LintRule = {
   *check(index) {
     // Only a whole environment shows that no such policy exists anywhere.
     if (index.environment === undefined) return;
-    const model = PolicyModel.of(index);
     const denyByDefault = new Set<string>();
     for (const policy of index.istio("AuthorizationPolicy")) {
       if (isAllowNothing(policy) && isNamespaceWide(policy)) denyByDefault.add(namespaceOf(policy));
     }
     if (denyByDefault.has(ROOT_NAMESPACE)) return;
     const namespaceObjects = new Map(index.kind("Namespace").map((ns) => [ns.name, ns] as const));
-    for (const namespace of model.namespacesWithWorkloads()) {
+    for (const namespace of index.namespacesWithWorkloads()) {
       if (denyByDefault.has(namespace)) continue;
-      const workloads = model.workloadsIn(namespace);
+      const workloads = index.workloadsIn(namespace);
       const anchor: Resource | undefined = namespaceObjects.get(namespace) ?? workloads[0]?.source;
       if (anchor === undefined) continue;
       const where = anchor.kind === "Namespace" ? "this namespace" : `namespace ${namespace}`;

@@ -1,6 +1,10 @@
 import { isJsonObject, pointerOf, type JsonObject } from "../../../model/resource.js";
-import { CLUSTER_DOMAIN, arrayAt, labelsMatch, namespaceOf, objectAt, resolveHost, selectorMap } from "../../mesh-index.js";
-import { PolicyModel, describeMtls, listNames } from "../../policy-model.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { CLUSTER_DOMAIN, namespaceOf, resolveHost } from "../../../mesh/hosts.js";
+import { describeMtls } from "../../../mesh/peer-authentication.js";
+import { PolicyModel } from "../../../mesh/policy-model.js";
+import { labelsMatch, selectorMap } from "../../../mesh/selector.js";
+import { listNames } from "../../messages.js";
 import type { LintRule } from "../../rule.js";
 
 /** One `tls.mode: DISABLE`, and the traffic it governs. */
@@ -32,7 +36,7 @@ const rule: LintRule = {
           // Namespace- or mesh-wide DR: judged against the namespace-wide modes (workload policies aside).
           const suffix = host.slice(1);
           if (suffix !== "" && !suffix.startsWith(".")) continue;
-          const strict = model
+          const strict = index
             .namespacesWithWorkloads()
             .filter((ns) => `.${ns}.svc.${CLUSTER_DOMAIN}`.endsWith(suffix))
             .map((ns) => ({ ns, mtls: model.namespaceMtls(ns) }))
@@ -55,7 +59,7 @@ const rule: LintRule = {
           disable.servicePort === undefined ? !disable.exceptPorts.includes(p.port) : p.port === disable.servicePort,
         );
         const strict: Array<{ workload: string; port: number; how: string }> = [];
-        for (const workload of model.workloadsOf(service)) {
+        for (const workload of model.workloadsOf(service, )) {
           if (disable.subset !== undefined && !labelsMatch(disable.subset, workload.labels)) continue;
           for (const port of ports) {
             const target = model.targetPortOf(workload, port);

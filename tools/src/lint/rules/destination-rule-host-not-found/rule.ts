@@ -1,5 +1,7 @@
 import { pointerOf } from "../../../model/resource.js";
-import { CLUSTER_DOMAIN, ROOT_NAMESPACE, isExportedTo, objectAt, type RegistryEntry } from "../../mesh-index.js";
+import { objectAt } from "../../../mesh/fields.js";
+import { CLUSTER_DOMAIN, ROOT_NAMESPACE, isExportedTo } from "../../../mesh/hosts.js";
+import type { RegistryEntry } from "../../../mesh/service-registry.js";
 import type { LintRule } from "../../rule.js";
 
 const MESH_WIDE_HOSTS = new Set(["*", `*.local`, `*.${CLUSTER_DOMAIN}`, `*.svc.${CLUSTER_DOMAIN}`]);

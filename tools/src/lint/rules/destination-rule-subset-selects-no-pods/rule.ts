@@ -1,5 +1,6 @@
 import { pointerOf } from "../../../model/resource.js";
-import { arrayAt, formatLabels, formatSelector, objectAt } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { formatLabels, formatSelector } from "../../../mesh/selector.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

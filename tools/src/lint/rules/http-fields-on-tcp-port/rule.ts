@@ -1,15 +1,8 @@
-import { HTTP_OPERATION_FIELDS, HTTP_SOURCE_FIELDS } from "../../../mesh/authorization-policy.js";
-import { arrayAt } from "../../mesh-index.js";
-import {
-  PolicyModel,
-  actionOf,
-  authorizationRules,
-  listNames,
-  portScopeOf,
-  protocolOfServicePort,
-  type AuthorizationRule,
-  type PortScope,
-} from "../../policy-model.js";
+import { type AuthorizationRule, HTTP_OPERATION_FIELDS, HTTP_SOURCE_FIELDS, type PortScope, actionOf, authorizationRules, portScopeOf } from "../../../mesh/authorization-policy.js";
+import { arrayAt } from "../../../mesh/fields.js";
+import { PolicyModel } from "../../../mesh/policy-model.js";
+import { protocolOfServicePort } from "../../../mesh/protocol.js";
+import { listNames } from "../../messages.js";
 import type { LintRule } from "../../rule.js";
 
 

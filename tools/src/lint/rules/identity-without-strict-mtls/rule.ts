@@ -1,14 +1,9 @@
 import type { JsonObject } from "../../../model/resource.js";
-import { arrayAt } from "../../mesh-index.js";
-import {
-  PolicyModel,
-  actionOf,
-  authorizationRules,
-  describeMtls,
-  listNames,
-  portScopeOf,
-  type AuthorizationRule,
-} from "../../policy-model.js";
+import { type AuthorizationRule, actionOf, authorizationRules, portScopeOf } from "../../../mesh/authorization-policy.js";
+import { arrayAt } from "../../../mesh/fields.js";
+import { describeMtls } from "../../../mesh/peer-authentication.js";
+import { PolicyModel } from "../../../mesh/policy-model.js";
+import { listNames } from "../../messages.js";
 import type { LintRule, RuleReport } from "../../rule.js";
 
 /** Source fields read from the peer certificate (§2.7). */

@@ -1,6 +1,9 @@
 import { isJsonObject, pointerOf, type Resource } from "../../../model/resource.js";
-import { arrayAt, namespaceOf, objectAt, selectorMap } from "../../mesh-index.js";
-import { PolicyModel, listNames } from "../../policy-model.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { namespaceOf } from "../../../mesh/hosts.js";
+import { PolicyModel } from "../../../mesh/policy-model.js";
+import { selectorMap } from "../../../mesh/selector.js";
+import { listNames } from "../../messages.js";
 import type { LintRule } from "../../rule.js";
 
 /** The header-match prefix Istio turns into a match on verified JWT claims. */
@@ -29,7 +32,7 @@ const rule: LintRule = {
         const selector = selectorMap(objectAt(gateway.object, "spec")["selector"]);
         if (selector !== null && Object.keys(selector).length === 0) continue;
         // The gateway pods may live in any namespace; none known (installed elsewhere) = not judged.
-        const pods = model.selectWorkloads(selector, undefined);
+        const pods = index.workloadsMatching(undefined, selector);
         const unauthenticated = pods.filter((pod) => model.requestAuthenticationsFor(pod).length === 0);
         if (unauthenticated.length === 0) continue;
         yield {

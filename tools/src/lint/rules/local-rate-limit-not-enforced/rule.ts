@@ -1,5 +1,5 @@
 import { isJsonObject, pointerOf, type JsonObject } from "../../../model/resource.js";
-import { arrayAt, objectAt } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
 import type { LintRule } from "../../rule.js";
 
 export const LOCAL_RATE_LIMIT_FILTER = "envoy.filters.http.local_ratelimit";

@@ -1,6 +1,8 @@
 import { isJsonObject, pointerOf } from "../../../model/resource.js";
-import { objectAt } from "../../mesh-index.js";
-import { PolicyModel, describeMtls, listNames, mtlsModeOf } from "../../policy-model.js";
+import { objectAt } from "../../../mesh/fields.js";
+import { describeMtls, mtlsModeOf } from "../../../mesh/peer-authentication.js";
+import { PolicyModel } from "../../../mesh/policy-model.js";
+import { listNames } from "../../messages.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,6 +1,8 @@
 import { isJsonObject, pointerOf } from "../../../model/resource.js";
-import { ROOT_NAMESPACE, namespaceOf, objectAt } from "../../mesh-index.js";
-import { matchLabelsOf, mtlsModeOf, type MtlsMode } from "../../policy-model.js";
+import { objectAt } from "../../../mesh/fields.js";
+import { ROOT_NAMESPACE, namespaceOf } from "../../../mesh/hosts.js";
+import { type MtlsMode, mtlsModeOf } from "../../../mesh/peer-authentication.js";
+import { matchLabelsOf } from "../../../mesh/policy-scope.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,6 +1,8 @@
 import { pointerOf } from "../../../model/resource.js";
-import { CLUSTER_DOMAIN, arrayAt, namespaceOf } from "../../mesh-index.js";
-import { PolicyModel, authorizationRules, closestName, parsePrincipal } from "../../policy-model.js";
+import { authorizationRules, parsePrincipal } from "../../../mesh/authorization-policy.js";
+import { arrayAt } from "../../../mesh/fields.js";
+import { CLUSTER_DOMAIN, namespaceOf } from "../../../mesh/hosts.js";
+import { closestName } from "../../messages.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {
@@ -10,7 +12,6 @@ const rule: LintRule = {
   appliesTo: ["AuthorizationPolicy"],
   reads: ["AuthorizationPolicy", "ServiceAccount", "Service", "Deployment", "Pod"],
   *check(index) {
-    const model = PolicyModel.of(index);
     for (const policy of index.istio("AuthorizationPolicy")) {
       for (const rule of authorizationRules(policy)) {
         // Every value naming a service account, with where it is written.
@@ -63,8 +64,8 @@ const rule: LintRule = {
         }
         for (const name of names) {
           // A namespace whose workloads the config does not describe cannot be judged.
-          if (!model.hasWorkloads(name.namespace)) continue;
-          const known = model.serviceAccountsIn(name.namespace);
+          if (!index.knowsWorkloadsIn(name.namespace)) continue;
+          const known = index.serviceAccountsIn(name.namespace);
           // Kubernetes creates `default` in every namespace.
           if (known.has(name.account) || name.account === "default") continue;
           const guess = closestName(name.account, known);

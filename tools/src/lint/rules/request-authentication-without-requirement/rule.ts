@@ -1,6 +1,8 @@
 import type { Resource } from "../../../model/resource.js";
-import { arrayAt, objectAt } from "../../mesh-index.js";
-import { PolicyModel, actionOf, authorizationRules, isDryRun, listNames } from "../../policy-model.js";
+import { actionOf, authorizationRules, isDryRun } from "../../../mesh/authorization-policy.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { PolicyModel } from "../../../mesh/policy-model.js";
+import { listNames } from "../../messages.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

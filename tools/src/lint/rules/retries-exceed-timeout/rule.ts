@@ -2,7 +2,7 @@ import { isJsonObject, pointerOf } from "../../../model/resource.js";
 // Go's time.ParseDuration (what the CRD's CEL rules and istiod accept), not util/duration.ts, which
 // rejects valid forms such as `0`, `.5s`, `+1s` or `μs`.
 import { formatNs, parseGoDuration } from "../../../util/duration.js";
-import { arrayAt, objectAt } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

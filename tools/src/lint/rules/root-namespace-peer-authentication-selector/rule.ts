@@ -1,6 +1,9 @@
 import { pointerOf } from "../../../model/resource.js";
-import { ROOT_NAMESPACE, formatSelector, namespaceOf, objectAt } from "../../mesh-index.js";
-import { matchLabelsOf, mtlsModeOf } from "../../policy-model.js";
+import { objectAt } from "../../../mesh/fields.js";
+import { ROOT_NAMESPACE, namespaceOf } from "../../../mesh/hosts.js";
+import { mtlsModeOf } from "../../../mesh/peer-authentication.js";
+import { matchLabelsOf } from "../../../mesh/policy-scope.js";
+import { formatSelector } from "../../../mesh/selector.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,5 +1,7 @@
 import { pointerOf } from "../../../model/resource.js";
-import { ROOT_NAMESPACE, formatLabels, formatSelector, namespaceOf, objectAt, selectorMap } from "../../mesh-index.js";
+import { objectAt } from "../../../mesh/fields.js";
+import { ROOT_NAMESPACE, namespaceOf } from "../../../mesh/hosts.js";
+import { formatLabels, formatSelector, selectorMap } from "../../../mesh/selector.js";
 import type { LintRule } from "../../rule.js";
 
 /** Kinds that pick their workloads with labels, where the labels are, and what a miss means. */

@@ -1,5 +1,6 @@
 import { isJsonObject, pointerOf } from "../../../model/resource.js";
-import { arrayAt, namespaceOf, objectAt } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { namespaceOf } from "../../../mesh/hosts.js";
 import { convertProtocol } from "../../../mesh/protocol.js";
 import type { LintRule } from "../../rule.js";
 

@@ -1,5 +1,6 @@
 import { pointerOf } from "../../../model/resource.js";
-import { arrayAt, isExportedTo, namespaceOf, normaliseExportTo, objectAt, resolveHost } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { isExportedTo, namespaceOf, normaliseExportTo, resolveHost } from "../../../mesh/hosts.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,5 +1,5 @@
 import { pointerOf } from "../../../model/resource.js";
-import { actionOf, authorizationRules, isDryRun } from "../../policy-model.js";
+import { actionOf, authorizationRules, isDryRun } from "../../../mesh/authorization-policy.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,6 +1,9 @@
 import type { Resource } from "../../../model/resource.js";
-import { ROOT_NAMESPACE, objectAt } from "../../mesh-index.js";
-import { PolicyModel, describeMtls, listNames } from "../../policy-model.js";
+import { objectAt } from "../../../mesh/fields.js";
+import { ROOT_NAMESPACE } from "../../../mesh/hosts.js";
+import { describeMtls } from "../../../mesh/peer-authentication.js";
+import { PolicyModel } from "../../../mesh/policy-model.js";
+import { listNames } from "../../messages.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {
@@ -14,10 +17,10 @@ const rule: LintRule = {
     if (index.environment === undefined) return;
     const model = PolicyModel.of(index);
     const namespaceObjects = new Map(index.kind("Namespace").map((ns) => [ns.name, ns] as const));
-    for (const namespace of model.namespacesWithWorkloads()) {
+    for (const namespace of index.namespacesWithWorkloads()) {
       const mtls = model.namespaceMtls(namespace);
       if (mtls.mode === "STRICT") continue;
-      const workloads = listNames(model.workloadsIn(namespace).map((w) => w.name));
+      const workloads = listNames(index.workloadsIn(namespace).map((w) => w.name));
       const own = namespace === ROOT_NAMESPACE ? undefined : model.namespacePeerAuthentication(namespace);
       if (own !== undefined) {
         // The namespace has its own policy: the fix is there.
@@ -31,7 +34,7 @@ const rule: LintRule = {
         };
         continue;
       }
-      const anchor: Resource | undefined = namespaceObjects.get(namespace) ?? model.workloadsIn(namespace)[0]?.source;
+      const anchor: Resource | undefined = namespaceObjects.get(namespace) ?? index.workloadsIn(namespace)[0]?.source;
       if (anchor === undefined) continue;
       const where = anchor.kind === "Namespace" ? "this namespace" : `namespace ${namespace}`;
       yield {

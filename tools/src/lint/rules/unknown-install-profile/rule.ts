@@ -1,5 +1,5 @@
 import { isJsonObject, pointerOf, type JsonObject, type Resource } from "../../../model/resource.js";
-import { arrayAt, objectAt } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
 import type { LintRule, RuleReport } from "../../rule.js";
 
 /** The profiles istioctl ships (manifests/profiles) and the Helm charts accept as `profile`. */

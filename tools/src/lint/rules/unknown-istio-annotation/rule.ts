@@ -1,6 +1,6 @@
 import { pointerOf } from "../../../model/resource.js";
-import { objectAt, stringMap } from "../../mesh-index.js";
-import { closestName } from "../../policy-model.js";
+import { objectAt, stringMap } from "../../../mesh/fields.js";
+import { closestName } from "../../messages.js";
 import type { LintRule } from "../../rule.js";
 import catalog from "./istio-annotations.json" with { type: "json" };
 

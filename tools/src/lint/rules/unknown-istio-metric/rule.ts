@@ -1,5 +1,5 @@
 import { isJsonObject, pointerOf, type Resource } from "../../../model/resource.js";
-import { arrayAt, objectAt } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
 import type { LintRule, RuleReport } from "../../rule.js";
 
 /** Istio's standard metrics (istio.io/latest/docs/reference/config/metrics/). */

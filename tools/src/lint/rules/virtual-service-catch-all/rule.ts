@@ -1,5 +1,8 @@
 import { isJsonObject, pointerOf, type JsonObject, type Resource } from "../../../model/resource.js";
-import { MESH_GATEWAY, arrayAt, formatLabels, namespaceOf, objectAt, selectorMap, virtualServiceGateways } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { namespaceOf } from "../../../mesh/hosts.js";
+import { formatLabels, selectorMap } from "../../../mesh/selector.js";
+import { MESH_GATEWAY, virtualServiceGateways } from "../../../mesh/virtual-service.js";
 import type { LintRule, RuleReport } from "../../rule.js";
 
 /**

@@ -1,4 +1,5 @@
-import { namespaceOf, namespaceOfHost, resolveHost, virtualServiceDestinations } from "../../mesh-index.js";
+import { namespaceOf, namespaceOfHost, resolveHost } from "../../../mesh/hosts.js";
+import { virtualServiceDestinations } from "../../../mesh/virtual-service.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,4 +1,5 @@
-import { namespaceOf, resolveHost, virtualServiceDestinations } from "../../mesh-index.js";
+import { namespaceOf, resolveHost } from "../../../mesh/hosts.js";
+import { virtualServiceDestinations } from "../../../mesh/virtual-service.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

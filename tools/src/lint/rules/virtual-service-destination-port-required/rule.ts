@@ -1,5 +1,7 @@
 import { isJsonObject } from "../../../model/resource.js";
-import { MESH_GATEWAY, arrayAt, namespaceOf, objectAt, resolveHost, virtualServiceDestinations, virtualServiceGateways } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { namespaceOf, resolveHost } from "../../../mesh/hosts.js";
+import { MESH_GATEWAY, virtualServiceDestinations, virtualServiceGateways } from "../../../mesh/virtual-service.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,5 +1,6 @@
 import { pointerOf } from "../../../model/resource.js";
-import { namespaceOf, virtualServiceGateways } from "../../mesh-index.js";
+import { namespaceOf } from "../../../mesh/hosts.js";
+import { virtualServiceGateways } from "../../../mesh/virtual-service.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

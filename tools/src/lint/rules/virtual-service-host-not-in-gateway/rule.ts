@@ -1,6 +1,8 @@
 import type { Resource } from "../../../model/resource.js";
 import { pointerOf } from "../../../model/resource.js";
-import { arrayAt, hostsOverlap, namespaceOf, objectAt, resolveHost, virtualServiceGateways, virtualServiceHosts } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { hostsOverlap, namespaceOf, resolveHost } from "../../../mesh/hosts.js";
+import { virtualServiceGateways, virtualServiceHosts } from "../../../mesh/virtual-service.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

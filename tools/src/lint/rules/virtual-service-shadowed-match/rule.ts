@@ -1,5 +1,6 @@
 import { isJsonObject, pointerOf } from "../../../model/resource.js";
-import { analyzeRouteMatches, arrayAt, objectAt } from "../../mesh-index.js";
+import { arrayAt, objectAt } from "../../../mesh/fields.js";
+import { analyzeRouteMatches } from "../../../mesh/route-matches.js";
 import type { LintRule } from "../../rule.js";
 
 const SECTIONS = ["http", "tcp", "tls"] as const;

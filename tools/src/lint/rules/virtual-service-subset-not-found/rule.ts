@@ -1,5 +1,6 @@
-import type { DestinationRuleInfo } from "../../mesh-index.js";
-import { ROOT_NAMESPACE, namespaceOf, namespaceOfHost, resolveHost, virtualServiceDestinations } from "../../mesh-index.js";
+import type { DestinationRuleInfo } from "../../../mesh/destination-rule.js";
+import { ROOT_NAMESPACE, namespaceOf, namespaceOfHost, resolveHost } from "../../../mesh/hosts.js";
+import { virtualServiceDestinations } from "../../../mesh/virtual-service.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {

@@ -1,21 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import type { Resource } from "../model/resource.js";
-import {
-  MeshIndex,
-  analyzeRouteMatches,
-  canonicalJson,
-  hostsOverlap,
-  isMeshBound,
-  namespaceOfHost,
-  normaliseExportTo,
-  formatSelector,
-  resolveHost,
-  selectorMap,
-  virtualServiceDestinations,
-  virtualServiceGateways,
-  wildcardsCovering,
-} from "./mesh-index.js";
+import { canonicalJson } from "./fields.js";
+import { hostsOverlap, namespaceOfHost, normaliseExportTo, resolveHost, wildcardsCovering } from "./hosts.js";
+import { MeshIndex } from "./mesh-index.js";
+import { analyzeRouteMatches } from "./route-matches.js";
+import { formatSelector, selectorMap } from "./selector.js";
+import { isMeshBound, virtualServiceDestinations, virtualServiceGateways } from "./virtual-service.js";
 
 function load(yaml: string): Resource[] {
   const loaded = resourcesFromYaml(yaml, "inline.yaml");

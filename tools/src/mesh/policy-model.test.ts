@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
-import { MeshIndex, type Workload } from "./mesh-index.js";
-import {
-  PolicyModel,
-  authorizationRules,
-  closestName,
-  compareByAge,
-  isAllowNothing,
-  isDryRun,
-  isNamespaceWide,
-  matchLabelsOf,
-  parsePrincipal,
-  portScopeOf,
-  protocolOfServicePort,
-} from "./policy-model.js";
+import { authorizationRules, isAllowNothing, isDryRun, parsePrincipal, portScopeOf } from "./authorization-policy.js";
+import { MeshIndex } from "./mesh-index.js";
+import { isNamespaceWide, matchLabelsOf } from "./policy-scope.js";
+import { PolicyModel } from "./policy-model.js";
+import { protocolOfServicePort } from "./protocol.js";
+import { compareByAge } from "./resource-order.js";
+import type { Workload } from "./workloads.js";
 
 function modelOf(yaml: string): { model: PolicyModel; index: MeshIndex } {
   const loaded = resourcesFromYaml(yaml, "test.yaml");
@@ -154,12 +147,12 @@ spec:
   });
 
   it("knows namespaces with workloads and their service accounts", () => {
-    const { model } = modelOf(
+    const { index } = modelOf(
       service("api", "shop") + "\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: batch, namespace: shop}\n",
     );
-    expect(model.namespacesWithWorkloads()).toEqual(["shop"]);
-    expect(model.hasWorkloads("istio-ingress")).toBe(false);
-    expect([...model.serviceAccountsIn("shop")].sort()).toEqual(["api", "batch"]);
+    expect(index.namespacesWithWorkloads()).toEqual(["shop"]);
+    expect(index.knowsWorkloadsIn("istio-ingress")).toBe(false);
+    expect([...index.serviceAccountsIn("shop")].sort()).toEqual(["api", "batch"]);
   });
 });
 
@@ -197,7 +190,7 @@ spec:
     expect(policy && matchLabelsOf(policy)).toBeNull();
     // The namespace-wide STRICT applies, not the selector-less-looking DISABLE.
     expect(model.effectiveMtls(workload(index, "web")).mode).toBe("STRICT");
-    expect(model.selectWorkloads(null, "shop")).toEqual([]);
+    expect(index.workloadsMatching("shop", null)).toEqual([]);
     // The same for a selector or matchLabels that is not a map (access's parseMatchLabels agrees: invalid).
     const notAMap = (spec: Record<string, unknown>) => matchLabelsOf({ ...policy!, object: { ...policy!.object, spec } });
     expect(notAMap({ selector: "app=web" })).toBeNull();
@@ -241,7 +234,7 @@ spec:
     expect(model.servicePortInsteadOfTarget([vm], 7070)).toBeUndefined();
     const policy = index.kind("PeerAuthentication")[0];
     expect(policy && model.peerAuthenticationWorkloads(policy)).toEqual([vm]);
-    expect([...model.serviceAccountsIn("legacy")]).toEqual(["ledger"]);
+    expect([...index.serviceAccountsIn("legacy")]).toEqual(["ledger"]);
   });
 });
 
@@ -345,12 +338,6 @@ spec: {action: DENY, rules: [{}]}
     const [denyAll, trial, deny] = index.kind("AuthorizationPolicy");
     expect([denyAll, trial, deny].map((p) => p !== undefined && isDryRun(p))).toEqual([false, true, false]);
     expect([denyAll, trial, deny].map((p) => p !== undefined && isAllowNothing(p))).toEqual([true, false, false]);
-  });
-
-  it("suggests the nearest name for likely typos only", () => {
-    expect(closestName("vapora-backnd", ["vapora-backend", "vapora-agents"])).toBe("vapora-backend");
-    expect(closestName("sidecar.istio.io/proxyCpu", ["sidecar.istio.io/proxyCPU"])).toBe("sidecar.istio.io/proxyCPU");
-    expect(closestName("monitoring", ["vapora"])).toBeUndefined();
   });
 
   it("builds one model per index", () => {
