@@ -128,6 +128,49 @@ spec: {address: 10.0.0.1, labels: {app: ledger}, serviceAccount: ledger, ports: 
   });
 });
 
+describe("MeshIndex pods implied by Services", () => {
+  const index = new MeshIndex(
+    load(`${REGISTRY}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ledger, namespace: finance}
+spec:
+  selector: {app: ledger}
+  ports: [{name: http, port: 80, targetPort: 8080}, {name: grpc, port: 9090, targetPort: grpc}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ledger-headless, namespace: finance}
+spec:
+  selector: {app: ledger}
+  ports: [{name: tcp-peer, port: 7000}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: vapora-backend-canary, namespace: vapora}
+spec:
+  selector: {app: vapora-backend, version: canary}
+  ports: [{name: http, port: 8001}]
+`),
+  );
+
+  it("gives a Service whose pods nothing describes one pod per selector, listening on its numeric target ports", () => {
+    expect(index.inferredWorkloads.map((w) => [w.namespace, w.name, w.labels, w.containerPorts, w.source.name, w.inferred])).toEqual([
+      ["finance", "ledger (pods inferred from its Service)", { app: "ledger" }, [8080, 7000], "ledger", true],
+    ]);
+  });
+
+  it("never counts them as workloads a selector could match, only when asked for the pods behind Services", () => {
+    expect(index.knowsWorkloadsIn("finance")).toBe(false);
+    expect(index.workloadsMatching("finance", { app: "ledger" })).toEqual([]);
+    expect(index.namespacesWithWorkloads()).toEqual(["vapora"]);
+    expect(index.podsMatching("finance", { app: "ledger" }, { withInferredPods: true }).map((w) => w.name)).toEqual(["ledger (pods inferred from its Service)"]);
+    expect(index.namespacesWithWorkloads({ withInferredPods: true })).toEqual(["finance", "vapora"]);
+    expect([...index.serviceAccountsIn("finance")]).toEqual([]);
+  });
+});
+
 describe("MeshIndex DestinationRule lookup (client namespace, then service namespace, then root)", () => {
   const index = new MeshIndex(
     load(`

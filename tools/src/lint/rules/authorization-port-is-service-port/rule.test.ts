@@ -22,4 +22,14 @@ describe("authorization-port-is-service-port", () => {
   it("accepts target ports, ports that are both, and workloads the config does not describe", async () => {
     expect(await lintFixture(rule, new URL("./fixtures/valid.yaml", import.meta.url))).toEqual([]);
   });
+
+  it("reads the ports of pods no object describes from the Service that selects them", async () => {
+    const findings = await lintFixture(rule, new URL("./fixtures/inferred-pods.yaml", import.meta.url));
+    expect(findings.map((f) => [f.resource?.name, f.location?.line, f.location?.pointer])).toEqual([
+      ["allow-ledger", 28, "/spec/rules/0/to/0/operation/ports/0"],
+    ]);
+    expect(findings[0]?.message).toContain(
+      "80 is the port of Service ledger, but that traffic reaches ledger (pods inferred from its Service) on target port 8080",
+    );
+  });
 });

@@ -14,7 +14,8 @@ const rule: LintRule = {
   *check(index) {
     const model = PolicyModel.of(index);
     for (const policy of index.istio("AuthorizationPolicy")) {
-      const workloads = model.authorizationPolicyWorkloads(policy);
+      // Where no object describes the pods, the Services selecting them say where they listen.
+      const workloads = model.authorizationPolicyWorkloads(policy, { withInferredPods: true });
       if (workloads.length === 0) continue;
       const action = actionOf(policy);
       for (const rule of authorizationRules(policy)) {

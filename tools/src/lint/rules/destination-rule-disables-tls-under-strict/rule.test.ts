@@ -28,4 +28,12 @@ describe("destination-rule-disables-tls-under-strict", () => {
   it("accepts DISABLE towards plaintext workloads, ports overridden at port level, and external hosts", async () => {
     expect(await lintFixture(rule, new URL("./fixtures/valid.yaml", import.meta.url))).toEqual([]);
   });
+
+  it("judges pods no object describes by the Service that selects them", async () => {
+    const findings = await lintFixture(rule, new URL("./fixtures/inferred-pods.yaml", import.meta.url));
+    expect(findings.map((f) => [f.resource?.name, f.location?.line, f.location?.pointer])).toEqual([["ledger", 34, "/spec/trafficPolicy/tls/mode"]]);
+    expect(findings[0]?.message).toContain(
+      "ledger (pods inferred from its Service) accepts only mTLS on port 8080 (STRICT from PeerAuthentication finance/default)",
+    );
+  });
 });

@@ -37,7 +37,7 @@ const rule: LintRule = {
           const suffix = host.slice(1);
           if (suffix !== "" && !suffix.startsWith(".")) continue;
           const strict = index
-            .namespacesWithWorkloads()
+            .namespacesWithWorkloads({ withInferredPods: true })
             .filter((ns) => `.${ns}.svc.${CLUSTER_DOMAIN}`.endsWith(suffix))
             .map((ns) => ({ ns, mtls: model.namespaceMtls(ns) }))
             .filter((entry) => entry.mtls.mode === "STRICT");
@@ -59,7 +59,7 @@ const rule: LintRule = {
           disable.servicePort === undefined ? !disable.exceptPorts.includes(p.port) : p.port === disable.servicePort,
         );
         const strict: Array<{ workload: string; port: number; how: string }> = [];
-        for (const workload of model.workloadsOf(service, )) {
+        for (const workload of model.workloadsOf(service, { withInferredPods: true })) {
           if (disable.subset !== undefined && !labelsMatch(disable.subset, workload.labels)) continue;
           for (const port of ports) {
             const target = model.targetPortOf(workload, port);

@@ -26,4 +26,14 @@ describe("identity-without-strict-mtls", () => {
   it("accepts identity rules on STRICT ports, non-identity fields and namespaces with no known workload", async () => {
     expect(await lintFixture(rule, new URL("./fixtures/valid.yaml", import.meta.url))).toEqual([]);
   });
+
+  it("judges pods no object describes by the Service that selects them", async () => {
+    const findings = await lintFixture(rule, new URL("./fixtures/inferred-pods.yaml", import.meta.url));
+    expect(findings.map((f) => [f.resource?.name, f.severity, f.location?.line, f.location?.pointer])).toEqual([
+      ["allow-payments", "warning", 28, "/spec/rules/0/from/0/source/principals"],
+    ]);
+    expect(findings[0]?.message).toContain(
+      "ledger (pods inferred from its Service) accepts plaintext on port 8080 (PERMISSIVE, Istio's default when no PeerAuthentication sets a mode)",
+    );
+  });
 });

@@ -16,7 +16,7 @@ const rule: LintRule = {
     for (const policy of index.istio("PeerAuthentication")) {
       // Only the workload-level policy of a workload counts (root-namespace ones with a selector are
       // ignored, and for a workload several select only the oldest applies).
-      const workloads = model.peerAuthenticationWorkloads(policy);
+      const workloads = model.peerAuthenticationWorkloads(policy, { withInferredPods: true });
       if (workloads.length === 0) continue;
       for (const [key, entry] of Object.entries(objectAt(objectAt(policy.object, "spec"), "portLevelMtls"))) {
         if (!/^\d+$/.test(key)) continue;
