@@ -58,13 +58,23 @@ spec:
       ]);
     });
     it("rejects empty sources, empty values and bad IP blocks", () => {
-      expect(lines(check(ap({ rules: [from({}), from({ principals: [""], ipBlocks: ["10.0.0.256", "10.0.0.0/40"] }), { from: [] }] })))).toEqual([
+      expect(lines(check(ap({ rules: [from({}), from({ principals: [""], ipBlocks: ["10.0.0.256", "10.0.0.0/40"] })] })))).toEqual([
         "error /spec/rules/0/from/0/source: spec.rules[0].from[0].source: `from.source` must not be empty: set principals, namespaces, serviceAccounts, ipBlocks or another field, or remove the from",
         "error /spec/rules/1/from/0/source/ipBlocks/0: spec.rules[1].from[0].source.ipBlocks[0]: bad IP address (10.0.0.256)",
         "error /spec/rules/1/from/0/source/ipBlocks/1: spec.rules[1].from[0].source.ipBlocks[1]: bad CIDR range (10.0.0.0/40): use an IP address or a CIDR such as 10.0.0.0/16",
         "error /spec/rules/1/from/0/source/principals/0: spec.rules[1].from[0].source.principals[0]: empty value not allowed, found in principals",
-        "error /spec/rules/2/from: spec.rules[2].from: `from` must not be empty, found at rule 2",
       ]);
+    });
+    it("checks trust domains as istiod does: no '/' in a source, one wildcard at an end", () => {
+      expect(lines(check(ap({ rules: [{ ...from({ trustDomains: ["td/x", "a*b", "*.td", "**"] }), when: [{ key: "source.trustDomain", values: ["td/x", "x*y"] }] }] })))).toEqual([
+        "error /spec/rules/0/from/0/source/trustDomains/0: spec.rules[0].from[0].source.trustDomains[0]: trust domain 'td/x' must not contain '/'",
+        "error /spec/rules/0/from/0/source/trustDomains/1: spec.rules[0].from[0].source.trustDomains[1]: wildcard is only allowed at the start or end ('a*b')",
+        "error /spec/rules/0/from/0/source/trustDomains/3: spec.rules[0].from[0].source.trustDomains[3]: at most one wildcard is allowed ('**')",
+        "error /spec/rules/0/when/0/values: spec.rules[0].when[0].values: invalid `value` for `key` source.trustDomain: wildcard is only allowed at the start or end ('x*y')",
+      ]);
+    });
+    it("accepts from: [] and to: [], which istiod decodes as absent (any source, any operation)", () => {
+      expect(lines(check(ap({ rules: [{ from: [] }, { to: [], when: [{ key: "source.ip", values: ["10.0.0.0/8"] }] }] })))).toEqual([]);
     });
   });
 

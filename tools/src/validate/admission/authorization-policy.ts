@@ -50,6 +50,14 @@ function serviceAccountErrors(values: string[]): string | undefined {
   return undefined;
 }
 
+/** security.CheckWildcardValues for one value: at most one `*`, and only at the start or the end (or `*` alone). */
+function wildcardValueError(value: string): string | undefined {
+  const count = value.split("*").length - 1;
+  if (count > 1) return `at most one wildcard is allowed ('${value}')`;
+  if (count === 1 && value !== "*" && !value.startsWith("*") && !value.endsWith("*")) return `wildcard is only allowed at the start or end ('${value}')`;
+  return undefined;
+}
+
 /** security.CheckValidPathTemplate: `{*}` one segment, `{**}` the rest (last), nothing else with braces. */
 export function pathTemplateError(path: string): string | undefined {
   const isTemplate = path.includes("{*}") || path.includes("{**}");
@@ -86,7 +94,7 @@ function attributeError(key: string, values: string[]): string | undefined {
     }
     return undefined;
   };
-  if (key.startsWith("request.headers") || key.startsWith("request.experimental.inline.headers")) return mapKey();
+  if (key.startsWith("request.headers")) return mapKey();
   if (key.startsWith("request.auth.claims") || key.startsWith("experimental.envoy.filters.")) return mapKey();
   switch (key) {
     case "source.ip":
@@ -98,7 +106,7 @@ function attributeError(key: string, values: string[]): string | undefined {
     case "source.serviceAccount":
       return serviceAccountErrors(values);
     case "source.trustDomain":
-      return firstOf((v) => (v.includes("/") ? `trust domain '${v}' must not contain '/'` : undefined));
+      return firstOf(wildcardValueError);
     case "source.namespace":
     case "source.principal":
     case "request.auth.principal":
@@ -143,7 +151,10 @@ function checkSource(problems: Problems, source: JsonObject, at: FieldPath, acti
       if (err !== undefined) problems.error(at.field(field), `${err}, found in ${field}`);
     }
     if (field === "trustDomains" || field === "notTrustDomains") {
-      for (const [v, i] of values) if (v.includes("/")) problems.error(at.field(field).index(i), `trust domain '${v}' must not contain '/'`);
+      for (const [v, i] of values) {
+        const err = wildcardValueError(v) ?? (v.includes("/") ? `trust domain '${v}' must not contain '/'` : undefined);
+        if (err !== undefined) problems.error(at.field(field).index(i), err);
+      }
     }
   }
   if (action === "CUSTOM") {
@@ -232,7 +243,8 @@ export function checkAuthorizationPolicy(resource: Resource, problems: Problems)
       problems.error(rp, `\`rule\` must not be nil, found at rule ${i}`);
       return;
     }
-    if (has(rule, "from") && arr(rule["from"]).length === 0) problems.error(rp.field("from"), `\`from\` must not be empty, found at rule ${i}`);
+    // istiod rejects a `from`/`to` that is set but empty, yet decoding cannot tell `[]` from an absent
+    // list, so the webhook accepts `from: []` and `to: []` (they mean "any source/operation").
     let fromExists = false;
     let tcpInFrom = false;
     arr(rule["from"]).forEach((f, j) => {
@@ -251,7 +263,6 @@ export function checkAuthorizationPolicy(resource: Resource, problems: Problems)
       if (TCP_SOURCE_FIELDS.some((field) => nonEmpty(source, field))) tcpInFrom = true;
       checkSource(problems, source, fp.field("source"), action);
     });
-    if (has(rule, "to") && arr(rule["to"]).length === 0) problems.error(rp.field("to"), `\`to\` must not be empty, found at rule ${i}`);
     let toExists = false;
     let tcpInTo = false;
     arr(rule["to"]).forEach((t, j) => {

@@ -96,6 +96,57 @@ spec:
     ]);
   });
 
+  it("accepts waypoint patches as istiod does (it validates only the CRD rules for context WAYPOINT)", () => {
+    // Istio's own valid documents (pkg/config/validation/testdata/crds/envoyfilter-valid.yaml).
+    const waypointHttpFilter = `
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata:
+  name: waypoint-http-filter
+spec:
+  configPatches:
+    - applyTo: HTTP_FILTER
+      match:
+        context: WAYPOINT
+        waypoint:
+          filter:
+            name: "envoy.filters.network.http_connection_manager"
+            subFilter:
+              name: "envoy.filters.http.router"
+      patch:
+        operation: REMOVE
+`;
+    const waypointCluster = `
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata:
+  name: waypoint-cluster
+spec:
+  configPatches:
+    - applyTo: CLUSTER
+      match:
+        context: WAYPOINT
+        waypoint: {}
+      patch:
+        operation: REMOVE
+`;
+    expect(lines(check(waypointHttpFilter))).toEqual([]);
+    expect(lines(check(waypointCluster))).toEqual([]);
+    // A REMOVE without applyTo under a waypoint match: istiod skips the patch, so it passes.
+    expect(lines(check(ef([{ match: { context: "WAYPOINT", waypoint: { portNumber: 8080 } }, patch: { operation: "REMOVE" } }])))).toEqual([]);
+    // The CRD rules still apply.
+    expect(lines(check(ef([{ applyTo: "CLUSTER", match: { context: "WAYPOINT", waypoint: { portNumber: 65536 } }, patch: { operation: "REMOVE" } }])))).toEqual([
+      "error /spec/configPatches/0/match/waypoint/portNumber: spec.configPatches[0].match.waypoint.portNumber: port must be between 1-65535 (found 65536)",
+    ]);
+  });
+
+  it("warns instead of compiling a proxyVersion longer than 1024 characters, as istiod does", () => {
+    const patches = [{ applyTo: "CLUSTER", match: { proxy: { proxyVersion: `(${"1".repeat(1030)}` } }, patch: { operation: "MERGE", value: {} } }];
+    expect(lines(check(ef(patches)))).toEqual([
+      "warning /spec/configPatches/0/match/proxy/proxyVersion: spec.configPatches[0].match.proxy.proxyVersion: Envoy filter: proxyVersion match exceeds 1024 characters and will be ignored",
+    ]);
+  });
+
   it("never throws on odd input", () => {
     expect(() => check(ef([null, 1, { applyTo: "HTTP_FILTER", match: [], patch: [] }]))).not.toThrow();
   });

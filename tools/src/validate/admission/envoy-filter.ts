@@ -7,6 +7,8 @@ const HCM = "envoy.filters.network.http_connection_manager";
 const LISTENER_CLASS = new Set(["LISTENER", "FILTER_CHAIN", "NETWORK_FILTER", "HTTP_FILTER"]);
 const ROUTE_CLASS = new Set(["ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE"]);
 const MATCH_OBJECTS = ["listener", "routeConfiguration", "cluster", "waypoint"];
+/** istiod ignores (and only warns about) a proxyVersion longer than this instead of compiling it. */
+const MAX_PROXY_VERSION_LENGTH = 1024;
 // Deprecated Envoy filter names istiod warns about (a part of xds.ReverseDeprecatedFilterNames).
 const DEPRECATED_FILTER_NAMES: Record<string, string> = {
   "envoy.http_connection_manager": HCM,
@@ -51,6 +53,8 @@ export function checkEnvoyFilter(resource: Resource, problems: Problems): void {
       if (waypointPort !== undefined && !(waypointPort > 0 && waypointPort <= 65535)) {
         problems.error(cp.field("match").field("waypoint").field("portNumber"), `port must be between 1-65535 (found ${waypointPort})`);
       }
+      // istiod does not validate waypoint patches yet (validateEnvoyFilter skips context WAYPOINT): only the CRD rules above apply.
+      if (context === "WAYPOINT") return;
     }
     const applyTo = text(patch, "applyTo");
     if (applyTo === "" || applyTo === "INVALID") {
@@ -72,7 +76,12 @@ export function checkEnvoyFilter(resource: Resource, problems: Problems): void {
       return;
     }
     const proxyVersion = text(obj(match?.["proxy"]), "proxyVersion");
-    if (proxyVersion !== "") {
+    if (proxyVersion.length > MAX_PROXY_VERSION_LENGTH) {
+      problems.warn(
+        cp.field("match").field("proxy").field("proxyVersion"),
+        `Envoy filter: proxyVersion match exceeds ${MAX_PROXY_VERSION_LENGTH} characters and will be ignored`,
+      );
+    } else if (proxyVersion !== "") {
       const err = re2Error(proxyVersion);
       if (err !== undefined) {
         problems.error(cp.field("match").field("proxy").field("proxyVersion"), `Envoy filter: invalid regex for proxy version, [${err}]`);

@@ -36,6 +36,15 @@ spec:
     expect(lines(check(specYaml("WasmPlugin", {})))).toEqual(["error /spec/url: spec.url: url field needs to be set"]);
   });
 
+  it("rejects what istiod's webhook rejects: a duplicate env name, a match port out of range", () => {
+    const spec = { url: "oci://ghcr.io/a:v1", vmConfig: { env: [{ name: "A" }, { name: "A", value: "x" }] }, match: [{ ports: [{ number: 8080 }, { number: 0 }] }, null] };
+    expect(lines(check(specYaml("WasmPlugin", spec)))).toEqual([
+      "error /spec/vmConfig/env/1/name: spec.vmConfig.env[1].name: duplicate env 'A': each variable may be set once",
+      "error /spec/match/0/ports/1/number: spec.match[0].ports[1].number: port number 0 is out of range: 1..65535",
+      "error /spec/match/1: spec.match[1]: spec.Match[1] is nil",
+    ]);
+  });
+
   it("reads URL schemes the way Go's url.ParseRequestURI does", () => {
     expect(requestUriScheme("oci://ghcr.io/a:v1")).toBe("oci");
     expect(requestUriScheme("FILE:///opt/a.wasm")).toBe("file");
@@ -49,6 +58,14 @@ describe("TrafficExtension admission", () => {
   it("wants exactly one of wasm and lua", () => {
     expect(lines(check(specYaml("TrafficExtension", {})))).toEqual(["error /spec: spec: exactly one of wasm or lua must be set"]);
     expect(lines(check(specYaml("TrafficExtension", { lua: { inlineCode: "function envoy_on_request(h) end" } })))).toEqual([]);
+  });
+
+  it("checks the Lua code and the Wasm module as istiod does", () => {
+    expect(lines(check(specYaml("TrafficExtension", { lua: { inlineCode: "" } })))).toEqual(["error /spec/lua/inlineCode: spec.lua.inlineCode: lua.inlineCode cannot be empty"]);
+    expect(lines(check(specYaml("TrafficExtension", { wasm: { pluginName: "p" }, match: [{ ports: [{ number: 70000 }] }] })))).toEqual([
+      "error /spec/wasm/url: spec.wasm.url: url field needs to be set",
+      "error /spec/match/0/ports/0/number: spec.match[0].ports[0].number: port number 70000 is out of range: 1..65535",
+    ]);
   });
 });
 

@@ -1,6 +1,8 @@
 // Header name syntax as istiod checks it (RFC 7230 token characters).
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~A-Za-z0-9]+$/;
-const STRICT_HEADER_NAME = /^[-A-Za-z0-9]+$/;
+// istiod validStrictHeaderNameRegex (kept for backwards compatibility) and validProbeHeaderNameRegex (Kubernetes').
+const STRICT_HEADER_NAME = /^[-_A-Za-z0-9]+$/;
+const PROBE_HEADER_NAME = /^[-A-Za-z0-9]+$/;
 const PSEUDO_HEADERS = new Set([":method", ":scheme", ":authority", ":path", ":status"]);
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000A-\u001F\u007F]/;
@@ -28,10 +30,16 @@ export function corsHeaderNameError(name: string): string | undefined {
   return `header name ${name} is not a valid header name`;
 }
 
-/** istiod ValidateStrictHTTPHeaderName (letters, digits and '-'). */
+/** istiod ValidateStrictHTTPHeaderName (letters, digits, '-' and '_'). */
 export function strictHeaderNameError(name: string): string | undefined {
   if (name === "") return "header name cannot be empty";
-  return STRICT_HEADER_NAME.test(name) ? undefined : `header name ${name} is not a valid header name`;
+  return STRICT_HEADER_NAME.test(name) ? undefined : `header name ${name} is not a valid header name (letters, digits, '-' and '_' only)`;
+}
+
+/** istiod ValidateProbeHeaderName, as Kubernetes checks probe headers (letters, digits and '-'). */
+export function probeHeaderNameError(name: string): string | undefined {
+  if (name === "") return "header name cannot be empty";
+  return PROBE_HEADER_NAME.test(name) ? undefined : `header name ${name} is not a valid header name (letters, digits and '-' only)`;
 }
 
 const isInternalHeader = (name: string): boolean => name.startsWith(":") || name.toLowerCase() === "host";

@@ -48,7 +48,7 @@ spec:
       fromHeaders: [{ name: "" }],
       fromParams: [""],
       fromCookies: [""],
-      outputClaimToHeaders: [{ header: "x_claim", claim: "sub" }, { header: "", claim: "sub" }],
+      outputClaimToHeaders: [{ header: "x.claim", claim: "sub" }, { header: "", claim: "sub" }, { header: "x_jwt_sub", claim: "sub" }],
       timeout: "500us",
     };
     const out = lines(check(ra([rule])));
@@ -57,7 +57,7 @@ spec:
       "error /spec/jwtRules/0/fromHeaders/0/name: spec.jwtRules[0].fromHeaders[0].name: location header name must be non-empty string",
       "error /spec/jwtRules/0/fromParams/0: spec.jwtRules[0].fromParams[0]: location query must be non-empty string",
       "error /spec/jwtRules/0/fromCookies/0: spec.jwtRules[0].fromCookies[0]: cookie name must be non-empty string",
-      "error /spec/jwtRules/0/outputClaimToHeaders/0/header: spec.jwtRules[0].outputClaimToHeaders[0].header: header name x_claim is not a valid header name (letters, digits and '-' only)",
+      "error /spec/jwtRules/0/outputClaimToHeaders/0/header: spec.jwtRules[0].outputClaimToHeaders[0].header: header name x.claim is not a valid header name (letters, digits, '-' and '_' only)",
       "error /spec/jwtRules/0/outputClaimToHeaders/1: spec.jwtRules[0].outputClaimToHeaders[1]: outputClaimToHeaders header and claim value must be non-empty string",
       "error /spec/jwtRules/0/timeout: spec.jwtRules[0].timeout: '500us' must be a valid duration greater than 1ms",
     ]);

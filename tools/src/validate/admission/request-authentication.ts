@@ -77,7 +77,7 @@ function checkJwtRule(problems: Problems, rule: JsonObject, at: FieldPath): void
       return;
     }
     const err = strictHeaderNameError(text(claim, "header"));
-    if (err !== undefined) problems.error(cp.field("header"), `${err} (letters, digits and '-' only)`);
+    if (err !== undefined) problems.error(cp.field("header"), err);
   });
   checkDuration(problems, rule, "timeout", at, { cel: true, webhook: true });
 }

@@ -1,5 +1,5 @@
 import type { Resource } from "../../model/resource.js";
-import { strictHeaderNameError } from "./headers.js";
+import { probeHeaderNameError } from "./headers.js";
 import { checkLabels } from "./selectors.js";
 import { arr, FieldPath, has, num, obj, text, type Problems } from "./report.js";
 import { checkEndpointCel, checkEndpointWebhook } from "./service-entry.js";
@@ -42,7 +42,7 @@ export function checkWorkloadGroup(resource: Resource, problems: Problems): void
       const hp = pp.field("httpGet").field("httpHeaders").index(i);
       if (header === undefined) problems.error(hp, "invalid nil header");
       else {
-        const err = strictHeaderNameError(text(header, "name"));
+        const err = probeHeaderNameError(text(header, "name"));
         if (err !== undefined) problems.error(hp.field("name"), err);
       }
     });
