@@ -137,7 +137,8 @@ spec:
       },
       subsets: [
         { name: "a", trafficPolicy: { loadBalancer: { localityLbSetting: { failover: [{ from: "us-east", to: "us-east" }] } } } },
-        { name: "b", trafficPolicy: { loadBalancer: { warmup: { duration: "30s", aggression: 0.5 } } } },
+        { name: "b", trafficPolicy: { loadBalancer: { warmup: { duration: "30s", aggression: 0 } } } },
+        { name: "c", trafficPolicy: { loadBalancer: { warmup: { duration: "30s", aggression: 0.5 } } } },
       ],
     };
     expect(lines(check(dr(spec)))).toEqual([
@@ -146,7 +147,32 @@ spec:
       "error /spec/trafficPolicy/loadBalancer/localityLbSetting/distribute/0/to: spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].to: total locality weight 90 != 100",
       "warning /spec/subsets/0/trafficPolicy/loadBalancer/localityLbSetting: spec.subsets[0].trafficPolicy.loadBalancer.localityLbSetting: outlier detection policy must be provided for failover: without outlierDetection no endpoint is ever ejected, so traffic never fails over",
       "error /spec/subsets/0/trafficPolicy/loadBalancer/localityLbSetting/failover/0: spec.subsets[0].trafficPolicy.loadBalancer.localityLbSetting.failover[0]: locality lb failover settings must specify different regions",
-      "error /spec/subsets/1/trafficPolicy/loadBalancer/warmup/aggression: spec.subsets[1].trafficPolicy.loadBalancer.warmup.aggression: aggression should be greater than or equal to 1 (found 0.5)",
+      "error /spec/subsets/1/trafficPolicy/loadBalancer/warmup/aggression: spec.subsets[1].trafficPolicy.loadBalancer.warmup.aggression: aggression should be greater than 0 (found 0)",
+    ]);
+  });
+
+  it("follows istiod on the rest of the traffic policy: retryBudget counts, an empty list does not, keepalive needs both durations", () => {
+    expect(lines(check(dr({ host: "reviews", trafficPolicy: { retryBudget: { percent: 20 } } })))).toEqual([]);
+    expect(lines(check(dr({ host: "reviews", trafficPolicy: { portLevelSettings: [] } })))).toEqual([
+      "error /spec/trafficPolicy: spec.trafficPolicy: traffic policy must have at least one field",
+    ]);
+    const spec = {
+      host: "reviews",
+      trafficPolicy: {
+        connectionPool: { http: { http2KeepAlive: { interval: "30s" } } },
+        loadBalancer: {
+          consistentHash: { httpCookie: { name: "user", attributes: [{ name: "SameSite", value: "Lax" }, { name: "SameSite" }] } },
+          localityLbSetting: { enabled: true },
+          zoneAwareLbSetting: { failoverPriority: ["topology.kubernetes.io/zone"] },
+        },
+      },
+    };
+    expect(lines(check(dr(spec)))).toEqual([
+      "error /spec/trafficPolicy/connectionPool/http/http2KeepAlive/timeout: spec.trafficPolicy.connectionPool.http.http2KeepAlive.timeout: http2 keepalive timeout is required",
+      "error /spec/trafficPolicy/loadBalancer/consistentHash/httpCookie/attributes/1/name: spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[1].name: duplicate cookie attribute name: SameSite",
+      "error /spec/trafficPolicy/loadBalancer: spec.trafficPolicy.loadBalancer: only one of localityLbSetting and zoneAwareLbSetting can be set",
+      "error /spec/trafficPolicy/loadBalancer/zoneAwareLbSetting/failoverPriority/0: spec.trafficPolicy.loadBalancer.zoneAwareLbSetting.failoverPriority[0]: 'failover_priority' for zone aware lb must not use topology label 'topology.kubernetes.io/zone'; region- and zone-level routing are handled automatically",
+      "warning /spec/trafficPolicy/loadBalancer/zoneAwareLbSetting: spec.trafficPolicy.loadBalancer.zoneAwareLbSetting: outlier detection policy must be provided for failover: without outlierDetection no endpoint is ever ejected, so traffic never fails over",
     ]);
   });
 

@@ -41,6 +41,9 @@ describe("host syntax", () => {
     expect(namespacedHostErrors("istio-system/*", false)).toEqual([]);
     expect(namespacedHostErrors("~/*", false)).toEqual([]);
     expect(namespacedHostErrors("~/*", true)).toEqual(["invalid namespace value '~' in gateway"]);
+    // A sidecar may exclude a namespace (istiod trims the `~` before the DNS-label check).
+    expect(namespacedHostErrors("~kube-system/*", false)).toEqual([]);
+    expect(namespacedHostErrors("~Bad_NS/*", false)).toEqual(["invalid namespace value '~Bad_NS' in sidecar"]);
     expect(namespacedHostErrors("10.0.0.1", true)).toEqual([]);
     expect(namespacedHostErrors("./10.0.0.1", false)).toEqual(["domain name '10.0.0.1' invalid (top level domain '1' cannot be all-numeric)"]);
   });

@@ -98,8 +98,9 @@ export function namespacedHostErrors(host: string, isGateway: boolean): string[]
   const name = host.slice(slash + 1);
   const errors: string[] = [];
   if (ns === "" || name === "") errors.push("config namespace and dnsName in host entry cannot be empty");
-  const special = isGateway ? ["*", "."] : ["*", ".", "~"];
-  if (!special.includes(ns) && !isDns1123Label(ns)) {
+  // Sidecars may exclude a namespace with a leading `~` (`~kube-system/*`, or `~/*` for none).
+  const bare = isGateway ? ns : ns.replace(/^~/, "");
+  if (!(isGateway ? ["*", "."] : ["", "*", "."]).includes(bare) && !isDns1123Label(bare)) {
     errors.push(`invalid namespace value '${ns}' in ${isGateway ? "gateway" : "sidecar"}`);
   }
   errors.push(...hostPartErrors(name, isGateway));

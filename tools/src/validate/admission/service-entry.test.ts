@@ -105,6 +105,24 @@ spec:
     ]);
   });
 
+  it("wants IP or FQDN endpoint addresses with DNS resolution, never a unix socket", () => {
+    expect(lines(check(se({ hosts: ["a.example.com"], ports: [http], resolution: "DNS", endpoints: [{ address: "unix:///var/run/a.sock" }] })))).toEqual([
+      "error /spec/endpoints/0/address: spec.endpoints[0].address: endpoint address 'unix:///var/run/a.sock' is not a valid FQDN or an IP address",
+    ]);
+  });
+
+  it("checks resolution DYNAMIC_DNS as istiod does: wildcard hosts, no addresses or endpoints, HTTP-like or TLS ports", () => {
+    const ok = { hosts: ["*.example.com"], ports: [http, { number: 443, name: "tls", protocol: "TLS" }], resolution: "DYNAMIC_DNS" };
+    expect(lines(check(se(ok)))).toEqual([]);
+    const bad = { hosts: ["api.example.com"], addresses: ["10.0.0.1"], ports: [{ number: 5432, name: "tcp", protocol: "TCP" }], resolution: "DYNAMIC_DNS", location: "MESH_INTERNAL" };
+    expect(lines(check(se(bad, { labels: { "istio.io/use-waypoint": "waypoint" } })))).toEqual([
+      "error /spec/hosts/0: spec.hosts[0]: host must be wildcarded for resolution mode DYNAMIC_DNS ('api.example.com'): resolution DYNAMIC_DNS resolves the host of each request",
+      "error /spec/addresses: spec.addresses: addresses cannot be set for resolution type DYNAMIC_DNS: HTTP route domains are generated from the hosts only",
+      "error /spec/ports/0/protocol: spec.ports[0].protocol: only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type DYNAMIC_DNS",
+      "error /spec/location: spec.location: location MESH_INTERNAL with resolution type DYNAMIC_DNS is not supported when using waypoints (label istio.io/use-waypoint: waypoint)",
+    ]);
+  });
+
   it("rejects several hosts on a plain TCP port unless resolution is NONE", () => {
     const spec = { hosts: ["a.example.com", "b.example.com"], ports: [{ number: 3306, name: "tcp-mysql", protocol: "TCP" }], resolution: "DNS" };
     expect(lines(check(se(spec)))).toEqual([

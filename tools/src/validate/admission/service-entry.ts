@@ -55,8 +55,8 @@ export function checkEndpointWebhook(
   if (address !== "dns-endpoint" && value === "" && text(endpoint, "network") !== "") {
     problems.warn(at, `address is unset with network '${text(endpoint, "network")}'`);
   }
-  if (value.startsWith("unix://")) {
-    if (address !== "dns-endpoint" && servicePorts !== undefined && servicePorts.size !== 1) {
+  if (value.startsWith("unix://") && address !== "dns-endpoint") {
+    if (servicePorts !== undefined && servicePorts.size !== 1) {
       problems.error(at.field("address"), "exactly 1 service port required for unix endpoints");
     }
   } else if (address === "ip" && value !== "" && !isIpAddress(value)) {
@@ -92,7 +92,7 @@ export function checkServiceEntry(resource: Resource, problems: Problems): void 
     }
     const err = wildcardDomainError(host);
     if (err !== undefined) problems.error(hp, err);
-    const partial = partialWildcardError(host);
+    const partial = resolution === "DYNAMIC_DNS" ? undefined : partialWildcardError(host);
     if (partial !== undefined) problems.warn(hp, partial);
   }
 
@@ -167,11 +167,11 @@ export function checkServiceEntry(resource: Resource, problems: Problems): void 
     if (resolution === "DNS_ROUND_ROBIN" && arr(spec["endpoints"]).length > 1) {
       problems.error(ep, `DNS_ROUND_ROBIN mode cannot have multiple endpoints (found ${arr(spec["endpoints"]).length}; use DNS)`);
     }
-    if (has(spec, "workloadSelector")) problems.warn(at.field("workloadSelector"), `workloadSelector should not be set when resolution mode is ${resolution}`);
     if (addresses.length > 0 && hosts.length > 1 && objects(spec["ports"]).some(([p]) => isTcpProtocol(parseProtocol(text(p, "protocol"))))) {
       problems.warn(at.field("hosts"), "service entry can not have more than one host specified simultaneously with address and tcp port");
     }
   }
+  if (resolution === "DYNAMIC_DNS") checkDynamicDns(problems, resource, spec, at);
   if (resolution !== "NONE" && hosts.length > 1) {
     const plain = objects(spec["ports"]).find(([p]) => {
       const protocol = parseProtocol(text(p, "protocol"));
@@ -185,4 +185,33 @@ export function checkServiceEntry(resource: Resource, problems: Problems): void 
     }
   }
   if (nonEmpty(spec, "exportTo")) checkExportTo(problems, spec, at, resource.namespace, { serviceEntry: true });
+}
+
+/** The label that puts a ServiceEntry's traffic through a waypoint ("none" opts out). */
+const USE_WAYPOINT_LABEL = "istio.io/use-waypoint";
+/** The protocols the dynamic forward proxy serves (istiod ValidateServiceEntry, resolution DYNAMIC_DNS). */
+const DYNAMIC_DNS_PROTOCOLS = new Set(["HTTP", "TLS", "GRPC", "HTTP2"]);
+
+/** istiod's rules for resolution DYNAMIC_DNS: wildcard hosts, no addresses or endpoints, HTTP/TLS/GRPC/HTTP2 ports. */
+function checkDynamicDns(problems: Problems, resource: Resource, spec: JsonObject, at: FieldPath): void {
+  const why = "resolution DYNAMIC_DNS resolves the host of each request";
+  for (const [host, i] of strings(spec["hosts"])) {
+    if (!host.startsWith("*")) problems.error(at.field("hosts").index(i), `host must be wildcarded for resolution mode DYNAMIC_DNS ('${host}'): ${why}`);
+  }
+  if (arr(spec["addresses"]).length > 0) {
+    problems.error(at.field("addresses"), "addresses cannot be set for resolution type DYNAMIC_DNS: HTTP route domains are generated from the hosts only");
+  }
+  if (arr(spec["endpoints"]).length > 0) {
+    problems.error(at.field("endpoints"), "endpoints cannot be set for resolution type DYNAMIC_DNS: the destination address comes from the request's host");
+  }
+  for (const [port, i] of objects(spec["ports"])) {
+    if (!DYNAMIC_DNS_PROTOCOLS.has(parseProtocol(text(port, "protocol")))) {
+      problems.error(at.field("ports").index(i).field("protocol"), "only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type DYNAMIC_DNS");
+    }
+  }
+  const location = text(spec, "location") === "" ? "MESH_EXTERNAL" : text(spec, "location");
+  const waypoint = text(obj(obj(resource.object["metadata"])?.["labels"]), USE_WAYPOINT_LABEL);
+  if (location === "MESH_INTERNAL" && waypoint !== "" && waypoint.toLowerCase() !== "none") {
+    problems.error(at.field("location"), `location MESH_INTERNAL with resolution type DYNAMIC_DNS is not supported when using waypoints (label ${USE_WAYPOINT_LABEL}: ${waypoint})`);
+  }
 }

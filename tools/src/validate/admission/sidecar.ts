@@ -151,7 +151,7 @@ function checkEgress(problems: Problems, spec: JsonObject, at: FieldPath, namesp
     for (const [host, i] of hosts) {
       const hp = ep.field("hosts").index(i);
       const slash = host.indexOf("/");
-      if (slash !== -1) {
+      if (slash !== -1 && !host.startsWith("~")) {
         const ns = host.slice(0, slash) === "." && namespace !== undefined ? namespace : host.slice(0, slash);
         const svc = host.slice(slash + 1);
         const seen = byNamespace.get(ns) ?? new Set<string>();

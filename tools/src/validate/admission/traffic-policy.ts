@@ -2,10 +2,9 @@ import type { JsonObject } from "../../model/resource.js";
 import { checkDuration } from "./duration.js";
 import { fqdnError, isIpAddress } from "./hosts.js";
 import { portError } from "./ports.js";
-import { arr, bool, entries, has, num, obj, objects, strings, text, type FieldPath, type Problems } from "./report.js";
+import { arr, bool, entries, has, nonEmpty, num, obj, objects, strings, text, type FieldPath, type Problems } from "./report.js";
 
 const BOTH = { cel: true, webhook: true } as const;
-const CEL_ONLY = { cel: true } as const;
 
 function negative(problems: Problems, o: JsonObject, key: string, at: FieldPath, what: string): void {
   const v = num(o[key]);
@@ -36,8 +35,11 @@ export function checkConnectionPool(problems: Problems, owner: JsonObject | unde
     }
     const keepAlive = obj(http["http2KeepAlive"]);
     if (keepAlive !== undefined) {
-      checkDuration(problems, keepAlive, "interval", hp.field("http2KeepAlive"), CEL_ONLY);
-      checkDuration(problems, keepAlive, "timeout", hp.field("http2KeepAlive"), CEL_ONLY);
+      const kp = hp.field("http2KeepAlive");
+      for (const key of ["interval", "timeout"]) {
+        if (has(keepAlive, key)) checkDuration(problems, keepAlive, key, kp, BOTH);
+        else problems.error(kp.field(key), `http2 keepalive ${key} is required`);
+      }
     }
   }
   const tcp = obj(pool["tcp"]);
@@ -181,6 +183,34 @@ function checkLocalityLb(problems: Problems, lb: JsonObject, at: FieldPath, hasO
   }
 }
 
+/** istiod ValidateZoneAwareLbSetting: failover between regions only; no topology labels in failoverPriority. */
+function checkZoneAwareLb(problems: Problems, lb: JsonObject, at: FieldPath, hasOutlier: boolean): void {
+  const setting = obj(lb["zoneAwareLbSetting"]);
+  if (setting === undefined) return;
+  const path = at.field("zoneAwareLbSetting");
+  const failover = objects(setting["failover"]);
+  const priority = strings(setting["failoverPriority"]);
+  for (const [label, i] of priority) {
+    if (TOPOLOGY_LABELS.has(label)) {
+      problems.error(
+        path.field("failoverPriority").index(i),
+        `'failover_priority' for zone aware lb must not use topology label '${label}'; region- and zone-level routing are handled automatically`,
+      );
+    }
+  }
+  if ((failover.length > 0 || priority.length > 0) && !hasOutlier) {
+    problems.warn(path, "outlier detection policy must be provided for failover: without outlierDetection no endpoint is ever ejected, so traffic never fails over");
+  }
+  for (const [f, i] of failover) {
+    const fp = path.field("failover").index(i);
+    const from = text(f, "from");
+    const to = text(f, "to");
+    if (from === to) problems.error(fp, "zone aware lb failover settings must specify different regions");
+    if (from.includes("/") || to.includes("/")) problems.error(fp, "zone aware lb failover only specifies region; zone and subzone failover are handled automatically");
+    if (from.includes("*") || to.includes("*")) problems.error(fp, "zone aware lb failover region should not contain '*' wildcard");
+  }
+}
+
 function checkLoadBalancer(problems: Problems, owner: JsonObject, at: FieldPath): void {
   const lb = obj(owner["loadBalancer"]);
   if (lb === undefined) return;
@@ -190,6 +220,14 @@ function checkLoadBalancer(problems: Problems, owner: JsonObject, at: FieldPath)
     const hp = path.field("consistentHash");
     const cookie = obj(hash["httpCookie"]);
     if (cookie !== undefined && text(cookie, "name") === "") problems.error(hp.field("httpCookie"), "name required for HttpCookie");
+    const attributes = new Set<string>();
+    for (const [attribute, i] of objects(cookie?.["attributes"])) {
+      const ap = hp.field("httpCookie").field("attributes").index(i).field("name");
+      const name = text(attribute, "name");
+      if (name === "") problems.error(ap, "cookie attribute name cannot be empty");
+      else if (attributes.has(name)) problems.error(ap, `duplicate cookie attribute name: ${name}`);
+      attributes.add(name);
+    }
     const minRing = num(hash["minimumRingSize"]) ?? 0;
     if (minRing !== 0) {
       problems.warn(hp.field("minimumRingSize"), "consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's RingHash configuration instead");
@@ -206,7 +244,11 @@ function checkLoadBalancer(problems: Problems, owner: JsonObject, at: FieldPath)
       else if (!isPrime(size)) problems.error(mp, `tableSize must be a prime number for maglev (found ${size}; 65537 is the default)`);
     }
   }
+  if (has(lb, "localityLbSetting") && has(lb, "zoneAwareLbSetting")) {
+    problems.error(path, "only one of localityLbSetting and zoneAwareLbSetting can be set");
+  }
   checkLocalityLb(problems, lb, path, has(owner, "outlierDetection"));
+  checkZoneAwareLb(problems, lb, path, has(owner, "outlierDetection"));
   checkDuration(problems, lb, "warmupDurationSecs", path, BOTH);
   const warmup = obj(lb["warmup"]);
   if (warmup !== undefined) {
@@ -216,7 +258,7 @@ function checkLoadBalancer(problems: Problems, owner: JsonObject, at: FieldPath)
     const min = num(warmup["minimumPercent"]);
     if (min !== undefined && min > 100) problems.error(wp.field("minimumPercent"), "minimumPercent value should be less than or equal to 100");
     const aggression = num(warmup["aggression"]);
-    if (aggression !== undefined && aggression < 1) problems.error(wp.field("aggression"), `aggression should be greater than or equal to 1 (found ${aggression})`);
+    if (aggression !== undefined && aggression <= 0) problems.error(wp.field("aggression"), `aggression should be greater than 0 (found ${aggression})`);
   }
 }
 
@@ -228,7 +270,7 @@ export function checkClientTls(problems: Problems, owner: JsonObject, at: FieldP
   const mode = text(tls, "mode");
   const ca = text(tls, "caCertificates") !== "";
   const credential = text(tls, "credentialName") !== "";
-  const sans = has(tls, "subjectAltNames");
+  const sans = nonEmpty(tls, "subjectAltNames");
   if (bool(tls["insecureSkipVerify"])) {
     if (mode === "SIMPLE" && (ca || credential || sans)) {
       problems.error(path, "cannot specify CaCertificates or CredentialName or SubjectAltNames when InsecureSkipVerify is set true");
@@ -272,8 +314,9 @@ export function checkTrafficPolicy(problems: Problems, owner: JsonObject | undef
   const policy = obj(owner?.["trafficPolicy"]);
   if (policy === undefined) return;
   const path = at.field("trafficPolicy");
-  const fields = ["outlierDetection", "connectionPool", "loadBalancer", "tls", "portLevelSettings", "tunnel", "proxyProtocol"];
-  if (!fields.some((f) => has(policy, f))) {
+  // Go sees an empty list as unset (portLevelSettings: [] does not count).
+  const fields = ["outlierDetection", "connectionPool", "loadBalancer", "tls", "tunnel", "proxyProtocol", "retryBudget"];
+  if (!fields.some((f) => has(policy, f)) && !nonEmpty(policy, "portLevelSettings")) {
     problems.error(path, "traffic policy must have at least one field");
     return;
   }
