@@ -277,6 +277,20 @@ spec:
         "error /spec/http/3/fault: spec.http[3].fault: HTTP fault injection must have an abort and/or a delay",
       ]);
     });
+    it("takes a redirect prefixRewrite as istiod does: alone, and under prefix matches only", () => {
+      const spec = {
+        hosts: ["r"],
+        http: [
+          { match: [{ uri: { prefix: "/old/" } }], redirect: { prefixRewrite: "/new/" } },
+          { match: [{ uri: { exact: "/x" } }], redirect: { prefixRewrite: "/y" } },
+          { match: [{ uri: { prefix: "/z" } }], redirect: { uri: "/a", prefixRewrite: "/b" } },
+        ],
+      };
+      expect(lines(check(vs(spec)))).toEqual([
+        "error /spec/http/1/redirect/prefixRewrite: spec.http[1].redirect.prefixRewrite: redirect prefix_rewrite requires all URI matches to use prefix match type (match[0] does not)",
+        "error /spec/http/2/redirect: spec.http[2].redirect: redirect may only specify one of uri or prefix_rewrite",
+      ]);
+    });
     it("rejects header operations on pseudo headers and Host, bad %-formats, and two authority rewrites", () => {
       const spec = {
         hosts: ["r"],
@@ -304,6 +318,14 @@ spec:
         "error /spec/tls/0/match/0/sniHosts/1: spec.tls[0].match[0].sniHosts[1]: SNI host 'login.example.com' is not a compatible subset of any of the virtual service hosts: [*.bookinfo.com]",
         "error /spec/tls/0: spec.tls[0]: TLS route is required (add a route with a destination)",
       ]);
+    });
+    it("takes the SNI names Envoy generates for AUTO_PASSTHROUGH on gateways", () => {
+      const route = [{ destination: { host: "reviews.default.svc.cluster.local" } }];
+      const spec = (sni: string) => ({ hosts: [sni], gateways: ["istio-system/cross-network"], tls: [{ match: [{ sniHosts: [sni] }], route }] });
+      expect(lines(check(vs(spec("outbound_.9080_._.reviews.default.svc.cluster.local"))))).toEqual([]);
+      expect(lines(check(vs(spec("outbound_.http_._.reviews.default.svc.cluster.local"))))).toContain(
+        "error /spec/hosts/0: spec.hosts[0]: domain name 'outbound_.http_._.reviews.default.svc.cluster.local' invalid (label 'http' invalid). should follow outbound_.<port>_.<subset>_.<hostname> format",
+      );
     });
     it("accepts the reference tcp example, rejects bad subnets", () => {
       expect(lines(check(vs({ hosts: ["mongo.prod.svc.cluster.local"], tcp: [{ match: [{ port: 27017 }], route: [{ destination: { host: "mongo.backup.svc.cluster.local", port: { number: 5555 } } }] }] })))).toEqual([]);

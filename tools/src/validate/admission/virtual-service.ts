@@ -125,11 +125,22 @@ function ipSubnetError(subnet: string): string | undefined {
   return isIpAddress(subnet) ? undefined : `${subnet} is not a valid IP`;
 }
 
-/** ValidateWildcardDomainForVirtualServiceBoundToGateway: also takes `outbound_.<port>_...` SNI names. */
+/**
+ * ValidateWildcardDomainForVirtualServiceBoundToGateway: also takes the SNI names Envoy generates for
+ * AUTO_PASSTHROUGH, `outbound_.<port>_.<subset>_.<host>` (split at `_`, a digit in the port, a letter in the host).
+ */
 function gatewayHostError(sni: boolean, domain: string): string | undefined {
-  const first = domain.split(".")[0];
-  if (sni && first === "outbound_" && domain.length > 0 && domain.length <= 255) {
-    return /outbound_.([0-8].*).*/.test(domain) ? undefined : `domain name '${domain}' invalid (label '${first}' invalid)`;
+  if (domain.length === 0 || domain.length > 255) return wildcardDomainError(domain);
+  if (sni && domain.startsWith("outbound_")) {
+    const parts = domain.split("_");
+    const format = "outbound_.<port>_.<subset>_.<hostname>";
+    if (parts.length < 4) return `domain name ${domain} invalid, should follow '${format}' format`;
+    const port = (parts[1] ?? "").replace(/^\.+|\.+$/g, "");
+    const hostname = (parts[3] ?? "").replace(/^\.+|\.+$/g, "");
+    if (parts[0] !== "outbound") return `domain name '${domain}' invalid (label '${parts[0] ?? ""}' invalid)`;
+    if (!/[0-9]/.test(port)) return `domain name '${domain}' invalid (label '${port}' invalid). should follow ${format} format`;
+    if (!/[a-zA-Z]/.test(hostname)) return `domain name '${domain}' invalid (label '${hostname}' invalid). should follow ${format} format`;
+    return undefined;
   }
   return wildcardDomainError(domain);
 }
@@ -266,7 +277,20 @@ function checkRedirect(problems: Problems, route: JsonObject, at: FieldPath): vo
   if (redirect === undefined) return;
   const path = at.field("redirect");
   const hasPort = has(redirect, "port") || has(redirect, "derivePort");
-  if (text(redirect, "uri") === "" && text(redirect, "authority") === "" && !hasPort && text(redirect, "scheme") === "") {
+  const uri = text(redirect, "uri");
+  const prefixRewrite = text(redirect, "prefixRewrite");
+  if (uri !== "" && prefixRewrite !== "") {
+    problems.error(path, "redirect may only specify one of uri or prefix_rewrite");
+    return;
+  }
+  if (prefixRewrite !== "") {
+    const exactOrRegex = objects(route["match"]).find(([match]) => has(match, "uri") && !has(obj(match["uri"]), "prefix"));
+    if (exactOrRegex !== undefined) {
+      problems.error(path.field("prefixRewrite"), `redirect prefix_rewrite requires all URI matches to use prefix match type (match[${exactOrRegex[1]}] does not)`);
+      return;
+    }
+  }
+  if (uri === "" && prefixRewrite === "" && text(redirect, "authority") === "" && !hasPort && text(redirect, "scheme") === "") {
     problems.error(path, "redirect must specify URI, authority, scheme, or port");
     return;
   }
