@@ -66,7 +66,7 @@ spec:
       ]);
     });
     it("checks trust domains as istiod does: no '/' in a source, one wildcard at an end", () => {
-      expect(lines(check(ap({ rules: [{ ...from({ trustDomains: ["td/x", "a*b", "*.td", "**"] }), when: [{ key: "source.trustDomain", values: ["td/x", "x*y"] }] }] })))).toEqual([
+      expect(lines(check(ap({ rules: [{ from: [{ source: { trustDomains: ["td/x", "a*b", "*.td", "**"] } }], when: [{ key: "source.trustDomain", values: ["td/x", "x*y"] }] }] })))).toEqual([
         "error /spec/rules/0/from/0/source/trustDomains/0: spec.rules[0].from[0].source.trustDomains[0]: trust domain 'td/x' must not contain '/'",
         "error /spec/rules/0/from/0/source/trustDomains/1: spec.rules[0].from[0].source.trustDomains[1]: wildcard is only allowed at the start or end ('a*b')",
         "error /spec/rules/0/from/0/source/trustDomains/3: spec.rules[0].from[0].source.trustDomains[3]: at most one wildcard is allowed ('**')",

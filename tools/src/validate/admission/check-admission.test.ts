@@ -32,6 +32,12 @@ describe("checkAdmission", () => {
     ]);
   });
 
+  it("rejects the annotations istiod keeps for itself", () => {
+    expect(lines(check(specYaml("Sidecar", { egress: [{ hosts: ["./*"] }] }, { annotations: { "internal.istio.io/parents": "HTTPRoute/a.b" } })))).toEqual([
+      "error /metadata/annotations/internal.istio.io~1parents: metadata.annotations[internal.istio.io/parents]: 'internal.istio.io/parents' annotation found, this may not be set by users: it is Istio's own; remove it",
+    ]);
+  });
+
   it("reports a check that throws as an error that says it is a bug in mesh-policy", () => {
     expect(lines(checkAdmission(crashing()))).toEqual([
       "error : admission checks stopped early on this VirtualService: internal error in mesh-policy (boom). This is a " +

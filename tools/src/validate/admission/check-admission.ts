@@ -4,7 +4,7 @@ import { checkDestinationRule } from "./destination-rule.js";
 import { checkEnvoyFilter } from "./envoy-filter.js";
 import { checkTrafficExtension, checkWasmPlugin } from "./extensions.js";
 import { checkGateway } from "./gateway.js";
-import { checkDryRunAnnotation } from "./metadata.js";
+import { checkMetadataAnnotations } from "./metadata.js";
 import { checkPeerAuthentication } from "./peer-authentication.js";
 import { checkProxyConfig } from "./proxy-config.js";
 import { Problems, type AdmissionProblem } from "./report.js";
@@ -61,7 +61,7 @@ export function checkAdmission(resource: Resource): AdmissionProblem[] {
   if (check === undefined) return [];
   const problems = new Problems();
   try {
-    checkDryRunAnnotation(resource, problems);
+    checkMetadataAnnotations(resource, problems);
     check(resource, problems);
   } catch (error) {
     problems.list.push({

@@ -2,9 +2,24 @@ import type { Resource } from "../../model/resource.js";
 import { DRY_RUN_ANNOTATION as DRY_RUN, parseGoBool } from "../../mesh/dry-run.js";
 import { FieldPath, obj, str, text, type Problems } from "./report.js";
 
-/** istiod validateMetadata: only ALLOW/DENY AuthorizationPolicies take `istio.io/dry-run`, with a Go boolean. */
-export function checkDryRunAnnotation(resource: Resource, problems: Problems): void {
+/** Annotations istiod keeps for itself: any value makes the webhook reject the object (validateMetadata). */
+const RESERVED_ANNOTATIONS: Readonly<Record<string, string>> = {
+  "internal.istio.io/webhook-always-reject": "annotation found, rejecting",
+  "internal.istio.io/parent-namespace": "annotation found, this may not be set by users",
+  "internal.istio.io/parents": "annotation found, this may not be set by users",
+};
+
+/**
+ * istiod validateMetadata: only ALLOW/DENY AuthorizationPolicies take `istio.io/dry-run`, with a Go
+ * boolean; Istio's internal annotations are refused.
+ */
+export function checkMetadataAnnotations(resource: Resource, problems: Problems): void {
   const annotations = obj(obj(resource.object["metadata"])?.["annotations"]);
+  for (const [name, message] of Object.entries(RESERVED_ANNOTATIONS)) {
+    if (annotations !== undefined && Object.hasOwn(annotations, name)) {
+      problems.error(FieldPath.root.at("metadata", "annotations").key(name), `'${name}' ${message}: it is Istio's own; remove it`);
+    }
+  }
   const value = str(annotations?.[DRY_RUN]);
   if (value === undefined) return;
   const at = FieldPath.root.at("metadata", "annotations").key(DRY_RUN);
