@@ -47,17 +47,30 @@ export function wildcardsCovering(host: string): readonly string[] {
   return result;
 }
 
-/**
- * Istio's host overlap (`host.Name.Matches`): equal names, or a wildcard (`*.example.com`, `*`) that
- * covers the other name or wildcard. Case-insensitive.
- */
+/** Istio `host.Name.Matches`: equal, or one is a wildcard (`*`, `*.x`, `*x`) covering the other (compared as written). */
+export function hostsMatch(a: string, b: string): boolean {
+  const aWild = a.startsWith("*");
+  const bWild = b.startsWith("*");
+  if (aWild && bWild) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
+  if (aWild) return b.endsWith(a.slice(1));
+  if (bWild) return a.endsWith(b.slice(1));
+  return a === b;
+}
+
+/** Istio `host.Name.SubsetOf`: every host `a` matches is also matched by `b`. */
+export function hostSubsetOf(a: string, b: string): boolean {
+  const aWild = a.startsWith("*");
+  const bWild = b.startsWith("*");
+  if (bWild) {
+    if (b.length === 1) return true; // `*` covers everything
+    return a.endsWith(b.slice(1)); // `*.x` covers `y.x` and `*.y.x`
+  }
+  return !aWild && a === b;
+}
+
+/** Whether two hosts overlap the way the registry compares them: hostsMatch, case-insensitive (DNS names). */
 export function hostsOverlap(a: string, b: string): boolean {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x === y || x === "*" || y === "*") return true;
-  if (x.startsWith("*.") && y.endsWith(x.slice(1))) return true;
-  if (y.startsWith("*.") && x.endsWith(y.slice(1))) return true;
-  return false;
+  return hostsMatch(a.toLowerCase(), b.toLowerCase());
 }
 
 /** `exportTo` as written (or the Service annotation's list), normalised: `.` becomes `namespace`, `~` sees nobody, default is everyone. */

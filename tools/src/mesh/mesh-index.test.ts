@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import type { Resource } from "../model/resource.js";
 import { canonicalJson } from "./fields.js";
-import { hostsOverlap, namespaceOfHost, normaliseExportTo, resolveHost, wildcardsCovering } from "./hosts.js";
+import { hostSubsetOf, hostsMatch, hostsOverlap, namespaceOfHost, normaliseExportTo, resolveHost, wildcardsCovering } from "./hosts.js";
 import { MeshIndex } from "./mesh-index.js";
 import { analyzeRouteMatches } from "./route-matches.js";
 import { formatSelector, selectorMap } from "./selector.js";
@@ -379,6 +379,15 @@ describe("analyzeRouteMatches", () => {
 });
 
 describe("host helpers", () => {
+  it("matches hosts like istio's host.Name.Matches and SubsetOf", () => {
+    expect(hostsMatch("*.example.com", "api.example.com")).toBe(true);
+    expect(hostsMatch("*.com", "*.example.com")).toBe(true);
+    expect(hostsMatch("a.example.com", "b.example.com")).toBe(false);
+    expect(hostSubsetOf("*.a.example.com", "*.example.com")).toBe(true);
+    expect(hostSubsetOf("*.example.com", "*.a.example.com")).toBe(false);
+    expect(hostSubsetOf("api.example.com", "*")).toBe(true);
+  });
+
   it("resolve, split and compare hosts the way Istio does", () => {
     expect(resolveHost("reviews", "prod")).toBe("reviews.prod.svc.cluster.local");
     expect(resolveHost("reviews.prod", "default")).toBe("reviews.prod");

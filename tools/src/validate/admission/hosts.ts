@@ -106,24 +106,3 @@ export function namespacedHostErrors(host: string, isGateway: boolean): string[]
   errors.push(...hostPartErrors(name, isGateway));
   return errors;
 }
-
-/** Istio host.Name.Matches: equal, or one is a wildcard (`*.x`) covering the other. */
-export function hostsMatch(a: string, b: string): boolean {
-  const aWild = a.startsWith("*");
-  const bWild = b.startsWith("*");
-  if (aWild && bWild) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
-  if (aWild) return b.endsWith(a.slice(1));
-  if (bWild) return a.endsWith(b.slice(1));
-  return a === b;
-}
-
-/** Istio host.Name.SubsetOf: every host `a` matches is also matched by `b`. */
-export function hostSubsetOf(a: string, b: string): boolean {
-  const aWild = a.startsWith("*");
-  const bWild = b.startsWith("*");
-  if (bWild) {
-    if (b.length === 1) return true; // `*` covers everything
-    return a.endsWith(b.slice(1)); // `*.x` covers `y.x` and `*.y.x`
-  }
-  return !aWild && a === b;
-}
