@@ -170,16 +170,32 @@ function checkLocalityLb(problems: Problems, lb: JsonObject, at: FieldPath, hasO
   const sources = distribute.map(([d]) => text(d, "from"));
   const srcErr = localitiesError(sources);
   if (srcErr !== undefined) problems.error(path.field("distribute"), srcErr);
-  if ((failover.length > 0 || priority.length > 0) && !hasOutlier) {
+  checkFailover(problems, failover, priority.length > 0, path, hasOutlier, {
+    sameRegion: "locality lb failover settings must specify different regions",
+    notRegion: "locality lb failover only specify region",
+    wildcard: "locality lb failover region should not contain '*' wildcard",
+  });
+}
+
+/** The `failover` entries of localityLbSetting and zoneAwareLbSetting: region to another region, no wildcard; outlier detection to fail over at all. */
+function checkFailover(
+  problems: Problems,
+  failover: readonly [JsonObject, number][],
+  hasPriority: boolean,
+  path: FieldPath,
+  hasOutlier: boolean,
+  messages: { sameRegion: string; notRegion: string; wildcard: string },
+): void {
+  if ((failover.length > 0 || hasPriority) && !hasOutlier) {
     problems.warn(path, "outlier detection policy must be provided for failover: without outlierDetection no endpoint is ever ejected, so traffic never fails over");
   }
   for (const [f, i] of failover) {
     const fp = path.field("failover").index(i);
     const from = text(f, "from");
     const to = text(f, "to");
-    if (from === to) problems.error(fp, "locality lb failover settings must specify different regions");
-    if (from.includes("/") || to.includes("/")) problems.error(fp, "locality lb failover only specify region");
-    if (from.includes("*") || to.includes("*")) problems.error(fp, "locality lb failover region should not contain '*' wildcard");
+    if (from === to) problems.error(fp, messages.sameRegion);
+    if (from.includes("/") || to.includes("/")) problems.error(fp, messages.notRegion);
+    if (from.includes("*") || to.includes("*")) problems.error(fp, messages.wildcard);
   }
 }
 
@@ -198,17 +214,11 @@ function checkZoneAwareLb(problems: Problems, lb: JsonObject, at: FieldPath, has
       );
     }
   }
-  if ((failover.length > 0 || priority.length > 0) && !hasOutlier) {
-    problems.warn(path, "outlier detection policy must be provided for failover: without outlierDetection no endpoint is ever ejected, so traffic never fails over");
-  }
-  for (const [f, i] of failover) {
-    const fp = path.field("failover").index(i);
-    const from = text(f, "from");
-    const to = text(f, "to");
-    if (from === to) problems.error(fp, "zone aware lb failover settings must specify different regions");
-    if (from.includes("/") || to.includes("/")) problems.error(fp, "zone aware lb failover only specifies region; zone and subzone failover are handled automatically");
-    if (from.includes("*") || to.includes("*")) problems.error(fp, "zone aware lb failover region should not contain '*' wildcard");
-  }
+  checkFailover(problems, failover, priority.length > 0, path, hasOutlier, {
+    sameRegion: "zone aware lb failover settings must specify different regions",
+    notRegion: "zone aware lb failover only specifies region; zone and subzone failover are handled automatically",
+    wildcard: "zone aware lb failover region should not contain '*' wildcard",
+  });
 }
 
 function checkLoadBalancer(problems: Problems, owner: JsonObject, at: FieldPath): void {
