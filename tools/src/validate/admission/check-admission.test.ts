@@ -32,6 +32,13 @@ describe("checkAdmission", () => {
     ]);
   });
 
+  it("validates an absent or null spec as the empty one, as istiod decodes it", () => {
+    expect(lines(check("apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: ns}\nspec: null\n"))).toEqual([
+      "error /spec/servers: spec.servers: gateway must have at least one server",
+    ]);
+    expect(lines(check("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: deny-all, namespace: ns}\n"))).toEqual([]);
+  });
+
   it("rejects the annotations istiod keeps for itself", () => {
     expect(lines(check(specYaml("Sidecar", { egress: [{ hosts: ["./*"] }] }, { annotations: { "internal.istio.io/parents": "HTTPRoute/a.b" } })))).toEqual([
       "error /metadata/annotations/internal.istio.io~1parents: metadata.annotations[internal.istio.io/parents]: 'internal.istio.io/parents' annotation found, this may not be set by users: it is Istio's own; remove it",

@@ -62,7 +62,9 @@ export function checkAdmission(resource: Resource): AdmissionProblem[] {
   const problems = new Problems();
   try {
     checkMetadataAnnotations(resource, problems);
-    check(resource, problems);
+    // istiod decodes an absent or null spec as the empty message, and validates that.
+    const spec = resource.object["spec"];
+    check(spec === undefined || spec === null ? { ...resource, object: { ...resource.object, spec: {} } } : resource, problems);
   } catch (error) {
     problems.list.push({
       pointer: "",
