@@ -77,7 +77,10 @@ spec:
       "error /spec/probe/exec/command: spec.probe.exec.command: exec.command is required",
     ]);
     expect(lines(check(specYaml("WorkloadGroup", { template: {}, probe: {} })))).toEqual([
-      "error /spec/probe: spec.probe: unknown health check method: set httpGet, tcpSocket, grpc or exec",
+      "error /spec/probe: spec.probe: unknown health check method: set httpGet, tcpSocket or exec",
+    ]);
+    expect(lines(check(specYaml("WorkloadGroup", { template: {}, probe: { grpc: { port: 3550 } } })))).toEqual([
+      "error /spec/probe/grpc: spec.probe.grpc: unknown health check method *v1alpha3.ReadinessProbe_Grpc: istiod's webhook refuses grpc probes; use tcpSocket or httpGet",
     ]);
   });
 });

@@ -50,10 +50,12 @@ export function checkWorkloadGroup(resource: Resource, problems: Problems): void
     port("tcpSocket");
   } else if (has(probe, "grpc")) {
     port("grpc");
+    // istiod 1.31's validateReadinessProbe has no case for grpc, so its webhook refuses the probe.
+    problems.error(pp.field("grpc"), "unknown health check method *v1alpha3.ReadinessProbe_Grpc: istiod's webhook refuses grpc probes; use tcpSocket or httpGet");
   } else if (has(probe, "exec")) {
     if (arr(obj(probe["exec"])?.["command"]).length === 0) problems.error(pp.field("exec").field("command"), "exec.command is required");
   } else {
-    problems.error(pp, "unknown health check method: set httpGet, tcpSocket, grpc or exec");
+    problems.error(pp, "unknown health check method: set httpGet, tcpSocket or exec");
   }
 
 }
