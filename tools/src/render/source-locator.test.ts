@@ -1,0 +1,138 @@
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Resource } from "../model/resource.js";
+import { renderEnvironment } from "./render-environment.js";
+
+let repo: string;
+
+async function write(files: Record<string, string>): Promise<void> {
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+    await writeFile(path.join(repo, file), text);
+  }
+}
+
+const VIRTUAL_SERVICE = [
+  "apiVersion: networking.istio.io/v1",
+  "kind: VirtualService",
+  "metadata:",
+  "  name: api",
+  "  namespace: shop",
+  "spec:",
+  "  hosts:",
+  "  - api",
+  "  http:",
+  "  - route:",
+  "    - destination:",
+  "        host: api",
+  "    timeout: 10s",
+  "    retries:",
+  "      attempts: 2",
+  "      perTryTimeout: 3s",
+  "",
+].join("\n");
+
+const DESTINATION_RULE = [
+  "apiVersion: networking.istio.io/v1",
+  "kind: DestinationRule",
+  "metadata:",
+  "  name: api",
+  "  namespace: shop",
+  "spec:",
+  "  host: api",
+  "  trafficPolicy:",
+  "    outlierDetection:",
+  "      consecutive5xxErrors: 5",
+  "",
+].join("\n");
+
+beforeEach(async () => {
+  repo = await mkdtemp(path.join(tmpdir(), "mesh-policy-locator-"));
+  await write({
+    "base/kustomization.yaml": "resources:\n- virtual-service.yaml\n- destination-rule.yaml\n",
+    "base/virtual-service.yaml": VIRTUAL_SERVICE,
+    "base/destination-rule.yaml": DESTINATION_RULE,
+  });
+});
+
+afterEach(async () => {
+  await rm(repo, { recursive: true, force: true });
+});
+
+async function render(kustomization: string, files: Record<string, string>): Promise<Map<string, Resource>> {
+  await write({ "environments/e/kustomization.yaml": kustomization, ...files });
+  const rendered = await renderEnvironment(repo, "e", { cacheDir: false });
+  return new Map(rendered.resources.map((r) => [r.kind, r]));
+}
+
+describe("SourceLocator: a field a patch sets is located in the patch (real kustomize)", () => {
+  it("JSON6902: the field itself, a field that contains it, and a related field", async () => {
+    const resources = await render(
+      "buildMetadata: [originAnnotations]\nresources:\n- ../../base\npatches:\n- path: routing.yaml\n  target:\n    kind: VirtualService\n",
+      { "environments/e/routing.yaml": "# e: fewer retries\n- op: replace\n  path: /spec/http/0/retries/attempts\n  value: 1\n" },
+    );
+    const vs = resources.get("VirtualService");
+    // The field itself, and the retries block that contains it: the patch's value line.
+    expect(vs?.origin.locate("/spec/http/0/retries/attempts")).toEqual({ file: "environments/e/routing.yaml", line: 4, pointer: "/spec/http/0/retries/attempts" });
+    expect(vs?.origin.locate("/spec/http/0/retries")).toEqual({ file: "environments/e/routing.yaml", line: 4, pointer: "/spec/http/0/retries" });
+    // A field the patch does not touch, and a list item or the object's top level that merely contain it.
+    expect(vs?.origin.locate("/spec/http/0/retries/perTryTimeout").file).toBe("base/virtual-service.yaml");
+    expect(vs?.origin.locate("/spec/http/0").file).toBe("base/virtual-service.yaml");
+    expect(vs?.origin.locate("/spec").file).toBe("base/virtual-service.yaml");
+    // A finding about the timeout that depends on the patched retries.
+    expect(vs?.origin.locate("/spec/http/0/timeout", ["/spec/http/0/retries"])).toEqual({
+      file: "environments/e/routing.yaml",
+      line: 4,
+      pointer: "/spec/http/0/timeout",
+    });
+    expect(vs?.origin.locate("/spec/http/0/timeout", ["/spec/hosts"])).toEqual({ file: "base/virtual-service.yaml", line: 13, pointer: "/spec/http/0/timeout" });
+  });
+
+  it("strategic merge: leaves it sets, the maps around them, never the fields that name the object", async () => {
+    const resources = await render("buildMetadata: [originAnnotations]\nresources:\n- ../../base\npatches:\n- path: limits.yaml\n", {
+      "environments/e/limits.yaml": [
+        "apiVersion: networking.istio.io/v1",
+        "kind: DestinationRule",
+        "metadata:",
+        "  name: api",
+        "  namespace: shop",
+        "spec:",
+        "  trafficPolicy:",
+        "    connectionPool:",
+        "      tcp:",
+        "        maxConnections: 10",
+        "",
+      ].join("\n"),
+    });
+    const rule = resources.get("DestinationRule");
+    expect(rule?.origin.locate("/spec/trafficPolicy/connectionPool/tcp/maxConnections")).toMatchObject({ file: "environments/e/limits.yaml", line: 10 });
+    expect(rule?.origin.locate("/spec/trafficPolicy")).toMatchObject({ file: "environments/e/limits.yaml", line: 7 });
+    expect(rule?.origin.locate("/spec/trafficPolicy/outlierDetection")).toMatchObject({ file: "base/destination-rule.yaml", line: 9 });
+    expect(rule?.origin.locate("/metadata/name")).toMatchObject({ file: "base/destination-rule.yaml", line: 4 });
+    expect(rule?.origin.locate("")).toMatchObject({ file: "base/destination-rule.yaml", line: 1 });
+    expect(resources.get("VirtualService")?.origin.locate("/spec/http/0/timeout").file).toBe("base/virtual-service.yaml");
+  });
+
+  it("a patch written inline is located in the kustomization, the last patch applied first", async () => {
+    const resources = await render(
+      [
+        "buildMetadata: [originAnnotations]",
+        "resources:",
+        "- ../../base",
+        "patches:",
+        "- path: routing.yaml",
+        "  target: {kind: VirtualService, name: api}",
+        "- target: {kind: VirtualService, name: a.i}",
+        "  patch: |-",
+        "    - op: replace",
+        "      path: /spec/http/0/timeout",
+        "      value: 20s",
+        "",
+      ].join("\n"),
+      { "environments/e/routing.yaml": "- op: replace\n  path: /spec/http/0/timeout\n  value: 15s\n" },
+    );
+    expect(resources.get("VirtualService")?.origin.locate("/spec/http/0/timeout")).toMatchObject({ file: "environments/e/kustomization.yaml", line: 11 });
+  });
+});
