@@ -56,8 +56,9 @@ export async function renderAtRevision(options: RenderAtRevisionOptions): Promis
       toolsRoot: options.toolsRoot ?? repoRoot,
     }).catch((error: unknown) => {
       // kustomize's message names the temporary folder; name the revision instead.
-      if (error instanceof UserError) throw new UserError(error.message.replaceAll(treeRoot, `<${ref}>`).replaceAll(tree, `<${ref}>`));
-      throw error;
+      if (!(error instanceof UserError)) throw error;
+      const named = (text: string) => text.replaceAll(treeRoot, `<${ref}>`).replaceAll(tree, `<${ref}>`);
+      throw new UserError(named(error.message), error.details === undefined ? undefined : named(error.details));
     });
     return { ref, commit, available, environments };
   } finally {
