@@ -7,6 +7,7 @@ import { formatDiffMarkdown, type DiffMarkdownOptions, type FindingCounts } from
 import { formatDiffText } from "../diff/format-diff-text.js";
 import type { DiffReport } from "../diff/diff-report.js";
 import { UserError } from "../model/errors.js";
+import { environmentsOf } from "../model/finding.js";
 import { runChecks } from "../pipeline/run-checks.js";
 import type { CheckTarget } from "../pipeline/targets.js";
 import type { Resource } from "../model/resource.js";
@@ -102,7 +103,7 @@ async function findingsAtHead(
   const result = await runChecks(targets, { validate: true, lint: true, skipKinds: new Set(skipKinds) });
   const counts: Record<string, FindingCounts> = {};
   for (const { environment } of targets) {
-    const own = result.findings.filter((f) => f.environment === environment);
+    const own = result.findings.filter((f) => environment !== undefined && environmentsOf(f).includes(environment));
     counts[environment ?? ""] = { errors: own.filter((f) => f.severity === "error").length, warnings: own.filter((f) => f.severity === "warning").length };
   }
   return counts;
