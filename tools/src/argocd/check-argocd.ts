@@ -52,6 +52,11 @@ export const PINNED_ENVIRONMENTS: ReadonlySet<string> = new Set(["prod"]);
 export const TRACKED_BRANCH = "main";
 const TRACKING_REVISIONS: ReadonlySet<string> = new Set(["", "HEAD", TRACKED_BRANCH, `refs/heads/${TRACKED_BRANCH}`]);
 
+/** A targetRevision that follows the branch pull requests merge into (main, HEAD or none), rather than a pin. */
+export function followsTrackedBranch(targetRevision: string | undefined): boolean {
+  return TRACKING_REVISIONS.has(targetRevision ?? "");
+}
+
 export interface CheckArgoCdOptions {
   /**
    * Rendered objects by environment name (the folder under environments/), as `check` rendered
@@ -194,7 +199,7 @@ async function checkTargetRevision(repoRoot: string, context: AppContext): Promi
     const [severity, message] = messages[presence];
     return [appFinding(context, ARGOCD_TARGET_REVISION_RULE, pointer, message, severity)];
   }
-  if (TRACKING_REVISIONS.has(revision)) return [];
+  if (followsTrackedBranch(revision)) return [];
   const what = environment === undefined ? `path ${source.path ?? "."}` : `environment ${environment}`;
   return [
     appFinding(
