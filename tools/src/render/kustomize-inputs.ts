@@ -108,8 +108,20 @@ async function visitKustomization(dir: string, walk: Walk): Promise<void> {
   const kind: KustomizationKind = kustomization["kind"] === "Component" ? "Component" : "Kustomization";
   const scope = kind === "Component" ? walk.scope : dir;
   const lines = text.replaceAll("\r\n", "\n").split("\n");
+  // Lines are looked up when asked for (a report needs them; rendering does not).
   const patch = (entry: Omit<PatchSource, "declaredIn" | "scope">, pointer: string, hasTarget: boolean) =>
-    patches.push({ ...entry, declaredIn: { file, line: document.lineOf(hasTarget ? `${pointer}/target` : pointer).line, pointer, kind }, scope });
+    patches.push({
+      ...entry,
+      declaredIn: {
+        file,
+        get line() {
+          return document.lineOf(hasTarget ? `${pointer}/target` : pointer).line;
+        },
+        pointer,
+        kind,
+      },
+      scope,
+    });
 
   const local = (entry: unknown): string | undefined =>
     typeof entry === "string" && !/^[a-z]+:\/\/|^git@|^github\.com\//.test(entry) ? path.resolve(dir, entry) : undefined;
@@ -131,10 +143,16 @@ async function visitKustomization(dir: string, walk: Walk): Promise<void> {
       files.add(patchFile);
       patch({ file: patchFile, format: patchFormat(await readFile(patchFile, "utf8").catch(() => "")), ...target }, pointer, target.target !== undefined);
     } else if (typeof entry["patch"] === "string") {
-      const keyLine = document.lineOf(`${pointer}/patch`).line;
-      // A block scalar (`patch: |-`) starts on the next line; any other style keeps its own line.
-      const block = /:\s*[|>][-+0-9]*\s*(#.*)?$/.test(lines[keyLine - 1] ?? "");
-      patch({ file, format: patchFormat(entry["patch"]), ...target, inline: { text: entry["patch"], line: block ? keyLine + 1 : keyLine } }, pointer, target.target !== undefined);
+      const text = entry["patch"];
+      const inline = {
+        text,
+        // A block scalar (`patch: |-`) starts on the next line; any other style keeps its own line.
+        get line() {
+          const keyLine = document.lineOf(`${pointer}/patch`).line;
+          return /:\s*[|>][-+0-9]*\s*(#.*)?$/.test(lines[keyLine - 1] ?? "") ? keyLine + 1 : keyLine;
+        },
+      };
+      patch({ file, format: patchFormat(text), ...target, inline }, pointer, target.target !== undefined);
     }
   }
   for (const [index, entry] of listOf(kustomization["patchesStrategicMerge"]).entries()) {
