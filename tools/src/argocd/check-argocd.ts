@@ -6,7 +6,7 @@ import { UserError } from "../model/errors.js";
 import { compareFindings, type Finding, type Severity } from "../model/finding.js";
 import { apiGroupOf, refOf, type Resource } from "../model/resource.js";
 import { findKustomizationFile } from "../render/kustomize-inputs.js";
-import { renderKustomization, type RenderOptions } from "../render/render-environment.js";
+import { RenderFailure, renderKustomization, type RenderOptions } from "../render/render-environment.js";
 import {
   environmentOf,
   environmentOfPath,
@@ -415,7 +415,8 @@ class SourceRenderer {
         return { resources: rendered.resources };
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        return { problem: `path ${sourcePath} does not render: ${error.message.replaceAll(root, ".")}` };
+        const why = error instanceof RenderFailure ? `${error.detail.file}:${error.detail.line}: ${error.detail.reason}` : error.message;
+        return { problem: `path ${sourcePath} does not render: ${why.replaceAll(root, ".")}` };
       }
     }
     // A Helm chart in the repository: rendering it needs helm and its values; not checked here.

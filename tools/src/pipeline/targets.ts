@@ -7,6 +7,7 @@ import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { ENVIRONMENTS_DIR, resolveEnvironments } from "../render/environments.js";
 import { checkPatchTargets } from "../render/check-patch-targets.js";
+import { locateGeneratedInCatalog } from "../render/source-locator.js";
 import { RenderFailure, renderEnvironment, renderKustomization, type RenderOptions } from "../render/render-environment.js";
 
 export const RENDER_RULE = "render";
@@ -87,7 +88,8 @@ export async function selectTargets(selection: TargetSelection): Promise<CheckTa
     if (loaded.resources.length === 0 && loaded.findings.length === 0 && kustomizeDirs.length === 0) {
       throw new UserError(`no YAML files in ${selection.paths.join(", ")}: nothing to check; name files or folders that hold Kubernetes YAML`);
     }
-    targets.push({ environment: undefined, resources: loaded.resources, loadFindings: loaded.findings });
+    const resources = await locateGeneratedInCatalog(loaded.resources, selection.repoRoot, selection.cwd);
+    targets.push({ environment: undefined, resources, loadFindings: loaded.findings });
     for (const root of roots) {
       const label = displayPath(root, selection.repoRoot);
       const environment = environmentOf(label);

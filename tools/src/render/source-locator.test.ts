@@ -2,8 +2,12 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { REPO_ROOT } from "../../test/helpers/run-cli.js";
+import { loadPaths } from "../load/load-paths.js";
 import type { Resource } from "../model/resource.js";
 import { renderEnvironment } from "./render-environment.js";
+import { locateGeneratedInCatalog } from "./source-locator.js";
 
 let repo: string;
 
@@ -134,5 +138,17 @@ describe("SourceLocator: a field a patch sets is located in the patch (real kust
       { "environments/e/routing.yaml": "- op: replace\n  path: /spec/http/0/timeout\n  value: 15s\n" },
     );
     expect(resources.get("VirtualService")?.origin.locate("/spec/http/0/timeout")).toMatchObject({ file: "environments/e/kustomization.yaml", line: 11 });
+  });
+});
+
+describe("locateGeneratedInCatalog: generated files given on the command line", () => {
+  it("locates their fields at the catalog line that produced them, other files where they are", async () => {
+    const loaded = await loadPaths(["base/agents/virtual-service.yaml", "base/mesh/deny-all.yaml"], REPO_ROOT);
+    const [agents, denyAll] = await locateGeneratedInCatalog(loaded.resources, REPO_ROOT, REPO_ROOT);
+    const catalog = (await readFile(path.join(REPO_ROOT, "base/catalog/catalog.jsonnet"), "utf8")).split("\n");
+    const timeoutLine = catalog.findIndex((line) => line.includes("timeout: '150s'")) + 1;
+    expect(agents?.origin.locate("/spec/http/0/timeout")).toEqual({ file: "base/catalog/catalog.jsonnet", line: timeoutLine, pointer: "/spec/http/0/timeout" });
+    expect(agents?.origin.file).toBe("base/agents/virtual-service.yaml");
+    expect(denyAll?.origin.locate("/spec").file).toBe("base/mesh/deny-all.yaml");
   });
 });

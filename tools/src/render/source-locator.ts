@@ -96,6 +96,39 @@ export class SourceLocator {
   }
 }
 
+/**
+ * Files given on the command line (`lint base/backend`) that the catalog generates: their fields
+ * are located at the catalog line that produced them, as in a rendered environment. `cwd` is
+ * where the files' shown paths are relative to.
+ */
+export async function locateGeneratedInCatalog(resources: readonly Resource[], repoRoot: string, cwd: string): Promise<Resource[]> {
+  const texts = new Map<string, Promise<string | undefined>>();
+  let catalog: Promise<CatalogSourceMap | undefined> | undefined;
+  return Promise.all(
+    resources.map(async (resource) => {
+      const absolute = path.resolve(cwd, resource.origin.file);
+      let text = texts.get(absolute);
+      if (text === undefined) {
+        text = readFile(absolute, "utf8").catch(() => undefined);
+        texts.set(absolute, text);
+      }
+      const source = await text;
+      if (source === undefined || !isGeneratedText(source)) return resource;
+      catalog ??= CatalogSourceMap.load(repoRoot);
+      const map = await catalog;
+      if (map === undefined) return resource;
+      const generated = displayPath(absolute, repoRoot);
+      const catalogFile = displayPath(path.join(repoRoot, map.file), cwd);
+      const { origin } = resource;
+      const locate = (pointer: string, related?: readonly string[]): SourceLocation => {
+        const line = map.locate(generated, resource.object, pointer);
+        return line === undefined ? origin.locate(pointer, related) : { file: catalogFile, line, ...(pointer === "" ? {} : { pointer }) };
+      };
+      return { ...resource, origin: { file: origin.file, get line() { return origin.line; }, locate } };
+    }),
+  );
+}
+
 /** Fields that say which object a strategic-merge patch applies to; the patch does not set them. */
 const IDENTITY_POINTERS = new Set(["/apiVersion", "/kind", "/metadata/name", "/metadata/namespace"]);
 
