@@ -1,24 +1,20 @@
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GitRepository } from "../../test/helpers/git-repository.js";
 import { checkPatchTargets } from "./check-patch-targets.js";
 import { renderEnvironment } from "./render-environment.js";
 
+let folder: GitRepository;
 let repo: string;
 
-async function write(files: Record<string, string>): Promise<void> {
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
-    await writeFile(path.join(repo, file), text);
-  }
-}
+const write = (files: Record<string, string>): Promise<void> => folder.write(files);
 
 const virtualService = (name: string) =>
   `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  hosts: [${name}]\n  http:\n  - route:\n    - destination: {host: ${name}}\n`;
 
 beforeEach(async () => {
-  repo = await mkdtemp(path.join(tmpdir(), "mesh-policy-patch-targets-"));
+  folder = await GitRepository.create("mesh-policy-patch-targets-");
+  repo = folder.root;
   await write({
     "base/kustomization.yaml": "resources:\n- api.yaml\n- web.yaml\n",
     "base/api.yaml": virtualService("api"),
@@ -39,7 +35,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await rm(repo, { recursive: true, force: true });
+  await folder.dispose();
 });
 
 async function check(kustomization: string) {
@@ -85,7 +81,7 @@ describe("checkPatchTargets (real kustomize)", () => {
       "base/web/web.yaml": virtualService("web"),
       "base/web/routing.yaml": "- op: add\n  path: /spec/http/0/timeout\n  value: 5s\n",
     });
-    await rm(path.join(repo, "base/web.yaml"));
+    await folder.remove("base/web.yaml");
     const findings = await check("resources:\n- ../../base\n");
     expect(findings.map((f) => [f.location?.file, f.message.split(" so ")[0]])).toEqual([
       ["base/web/kustomization.yaml", "the target of base/web/routing.yaml (kind VirtualService, name api) selects no object,"],

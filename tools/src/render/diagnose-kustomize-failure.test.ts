@@ -1,17 +1,11 @@
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GitRepository } from "../../test/helpers/git-repository.js";
 import { RenderFailure, renderEnvironment } from "./render-environment.js";
 
+let folder: GitRepository;
 let repo: string;
 
-async function write(files: Record<string, string>): Promise<void> {
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
-    await writeFile(path.join(repo, file), text);
-  }
-}
+const write = (files: Record<string, string>): Promise<void> => folder.write(files);
 
 const KUSTOMIZATION = [
   "resources:",
@@ -43,7 +37,8 @@ const LIMITS = [
 ].join("\n");
 
 beforeEach(async () => {
-  repo = await mkdtemp(path.join(tmpdir(), "mesh-policy-diagnose-"));
+  folder = await GitRepository.create("mesh-policy-diagnose-");
+  repo = folder.root;
   await write({
     "base/kustomization.yaml": "resources:\n- virtual-service.yaml\n- destination-rule.yaml\n",
     "base/virtual-service.yaml":
@@ -59,7 +54,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await rm(repo, { recursive: true, force: true });
+  await folder.dispose();
 });
 
 async function failure(files: Record<string, string>): Promise<{ file: string; line: number; message: string; details: string }> {

@@ -1,22 +1,17 @@
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
+import { GitRepository } from "../../test/helpers/git-repository.js";
 import { REPO_ROOT } from "../../test/helpers/run-cli.js";
 import { loadPaths } from "../load/load-paths.js";
 import type { Resource } from "../model/resource.js";
 import { renderEnvironment } from "./render-environment.js";
 import { locateGeneratedInCatalog } from "./source-locator.js";
 
+let folder: GitRepository;
 let repo: string;
 
-async function write(files: Record<string, string>): Promise<void> {
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
-    await writeFile(path.join(repo, file), text);
-  }
-}
+const write = (files: Record<string, string>): Promise<void> => folder.write(files);
 
 const VIRTUAL_SERVICE = [
   "apiVersion: networking.istio.io/v1",
@@ -53,7 +48,8 @@ const DESTINATION_RULE = [
 ].join("\n");
 
 beforeEach(async () => {
-  repo = await mkdtemp(path.join(tmpdir(), "mesh-policy-locator-"));
+  folder = await GitRepository.create("mesh-policy-locator-");
+  repo = folder.root;
   await write({
     "base/kustomization.yaml": "resources:\n- virtual-service.yaml\n- destination-rule.yaml\n",
     "base/virtual-service.yaml": VIRTUAL_SERVICE,
@@ -62,7 +58,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await rm(repo, { recursive: true, force: true });
+  await folder.dispose();
 });
 
 async function render(kustomization: string, files: Record<string, string>): Promise<Map<string, Resource>> {
