@@ -225,6 +225,12 @@ export function describeTransition(deployment: EnvironmentDeployment | undefined
   return `${describeDeployment(after ?? before)}${pathNote}`;
 }
 
+/** ` (pin a → b)` after the name of a pinned environment; nothing for one that follows the branch. */
+export function pinnedNote(deployment: EnvironmentDeployment | undefined): string {
+  if (deployment?.before?.tracking !== "pin" && deployment?.after?.tracking !== "pin") return "";
+  return ` (${describeTransition(deployment) ?? ""})`;
+}
+
 /** `prod` pinned by an Application: why it does not change on merge. */
 export function pinNote(deployment: EnvironmentDeployment | undefined): string | undefined {
   const after = deployment?.after;

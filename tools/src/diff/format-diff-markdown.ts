@@ -7,6 +7,7 @@ import {
   groupEnvironments,
   groupHeading,
   pinNote,
+  pinnedNote,
   plural,
   resourceBlocks,
   statusNote,
@@ -51,12 +52,8 @@ export function formatDiffMarkdown(report: DiffReport, options: DiffMarkdownOpti
     .join("\n");
   const prelude = access === "" ? undefined : `${access.trim()}\n\n`;
   const deployments = new Map(report.deployments.map((d) => [d.name, d]));
-  const pinMove = (name: string) => {
-    const deployment = deployments.get(name);
-    return deployment?.before?.tracking === "pin" || deployment?.after?.tracking === "pin" ? ` (${describeTransition(deployment) ?? ""})` : "";
-  };
   const environments = [
-    ...groupEnvironments(report.environments).map((group) => new EnvironmentSection(group, undefined, pinMove)),
+    ...groupEnvironments(report.environments).map((group) => new EnvironmentSection(group, undefined, (name) => pinnedNote(deployments.get(name)))),
     ...groupEnvironments(report.pending).map((group) => new EnvironmentSection(group, pendingIntro(group, deployments, report), () => "")),
   ];
 

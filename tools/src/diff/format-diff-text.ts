@@ -3,11 +3,11 @@ import { changeCount, type DiffReport, type EnvironmentDiff } from "./diff-repor
 import {
   countsOf,
   describeSide,
-  describeTransition,
   diffTitle,
   groupEnvironments,
   groupHeading,
   pinNote,
+  pinnedNote,
   plural,
   resourceBlocks,
   type DiffLine,
@@ -35,9 +35,8 @@ export function formatDiffText(report: DiffReport, options: DiffTextOptions = {}
   const paint: Paint = (code, text) => (options.color === true ? `${code}${text}${ANSI.reset}` : text);
   const lines: string[] = [paint(ANSI.bold, `mesh-policy diff: ${diffTitle(report)}`)];
   const deployments = new Map(report.deployments.map((d) => [d.name, d]));
-  const pinTransition = (name: string) => (isPinned(report, name) ? ` (${describeTransition(deployments.get(name)) ?? ""})` : "");
   for (const group of groupEnvironments(report.environments)) {
-    lines.push("", paint(ANSI.bold, groupHeading(group, groupCounts(group), pinTransition)));
+    lines.push("", paint(ANSI.bold, groupHeading(group, groupCounts(group), (name) => pinnedNote(deployments.get(name)))));
     lines.push(...groupLines(group, paint, false));
   }
   if (report.unchangedEnvironments.length > 0) {
@@ -56,11 +55,6 @@ export function formatDiffText(report: DiffReport, options: DiffTextOptions = {}
   }
   lines.push("", summaryLine(report));
   return `${lines.join("\n")}\n`;
-}
-
-function isPinned(report: DiffReport, name: string | undefined): boolean {
-  const deployment = report.deployments.find((d) => d.name === name);
-  return deployment?.before?.tracking === "pin" || deployment?.after?.tracking === "pin";
 }
 
 function pendingNames(report: DiffReport): string {
