@@ -173,26 +173,35 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Production environments, whose widening is called out: those named prod…. */
+export function isProductionEnvironment(environment: string): boolean {
+  return /^prod/i.test(environment);
+}
+
 export interface AccessDiffMarkdownOptions {
+  /** The environment, or several (`dev, staging`) whose change is the same. */
   environment: string;
   /** Rows shown before the table is cut (with an explicit line saying so). Default 50. */
   maxRows?: number;
+  /** What a pinned environment will receive at its next promotion, not what this change applies. */
+  pending?: boolean;
 }
 
 /** A markdown section for the pull-request comment. */
 export function formatAccessDiffMarkdown(diff: AccessDiff, options: AccessDiffMarkdownOptions): string {
   const env = options.environment;
-  const lines = [`#### Who can reach whom: \`${env}\``, ""];
+  const pending = options.pending === true;
+  const lines = [`#### Who can reach whom: \`${env}\`${pending ? " at its next promotion (pending)" : ""}`, ""];
   if (diff.changes.length === 0) {
-    lines.push(`No change in who can reach whom in \`${env}\`.`);
+    lines.push(`No change in who can reach whom in \`${env}\`${pending ? " at its next promotion" : ""}.`);
     return `${lines.join("\n")}\n`;
   }
   const wider = diff.changes.filter((c) => c.direction === "wider").length;
   const unclear = diff.changes.filter((c) => c.direction === "changed").length;
-  if (/^prod/i.test(env) && diff.widens) {
+  if (env.split(", ").some(isProductionEnvironment) && diff.widens) {
     lines.push(
       "> [!WARNING]",
-      `> This change **widens access in ${env}**: ${[
+      `> ${pending ? `Its next promotion **will widen access in ${env}**` : `This change **widens access in ${env}**`}: ${[
         wider > 0 ? `${wider} edge${wider === 1 ? "" : "s"} newly allowed or with wider conditions` : "",
         unclear > 0 ? `${unclear} edge${unclear === 1 ? "" : "s"} with changed conditions that may widen access` : "",
       ]

@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { loadPaths } from "../load/load-paths.js";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject, pointerOf, type JsonObject, type Resource } from "../model/resource.js";
+import { normalizeGitUrl } from "./permissions.js";
 
 /** Where the Argo CD objects of the repository live (plain YAML, no templating). */
 export const ARGOCD_DIR = "argocd";
@@ -122,6 +123,28 @@ export const ENVIRONMENT_LABEL = "mesh-policy.io/environment";
  */
 export function environmentOf(application: ApplicationView, source: ApplicationSourceView): string | undefined {
   return application.environmentLabel ?? environmentOfPath(source.path);
+}
+
+/** An Application source of this repository that deploys an environment. */
+export interface EnvironmentApplication {
+  application: ApplicationView;
+  source: ApplicationSourceView;
+}
+
+/**
+ * The sources that deploy `environment` from this repository (the repositories the AppProject
+ * `mesh-policy` may read, or any when there is no such project): normally exactly one.
+ */
+export function environmentApplications(argocd: Omit<ArgoCdObjects, "loadFindings">, environment: string): EnvironmentApplication[] {
+  const ownUrls = new Set((argocd.projects.get(POLICY_PROJECT)?.sourceRepos ?? []).map(normalizeGitUrl));
+  const found: EnvironmentApplication[] = [];
+  for (const application of argocd.applications) {
+    for (const source of application.sources) {
+      const own = ownUrls.size === 0 || ownUrls.has(normalizeGitUrl(source.repoURL));
+      if (own && environmentOf(application, source) === environment) found.push({ application, source });
+    }
+  }
+  return found;
 }
 
 /** `<env>` of a source path `environments/<env>`. */

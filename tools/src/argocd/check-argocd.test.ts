@@ -205,13 +205,13 @@ describe("checkArgoCd (throw-away repositories, real kustomize)", () => {
     expect(findings[0]?.message).toMatch(/^path environments\/production does not exist in this repository/);
   });
 
-  it("reports a path whose kustomization does not build, with kustomize's message and no absolute path", async () => {
+  it("reports a path whose kustomization does not build, with the file and line that break it and no absolute path", async () => {
     const files = fixtureRepository();
     files["environments/prod/kustomization.yaml"] += "  - missing.yaml\n";
     await setUp(files);
     const findings = await check();
     expect(findings.map((f) => f.ruleId)).toEqual(["argocd-application-path"]);
-    expect(findings[0]?.message).toMatch(/^path environments\/prod does not render: kustomize failed/);
+    expect(findings[0]?.message).toMatch(/^path environments\/prod does not render: environments\/prod\/kustomization\.yaml:\d+: resources entry missing\.yaml names /);
     expect(findings[0]?.message).not.toContain(repo.root);
   });
 

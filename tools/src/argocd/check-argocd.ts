@@ -6,7 +6,7 @@ import { UserError } from "../model/errors.js";
 import { compareFindings, type Finding, type Severity } from "../model/finding.js";
 import { apiGroupOf, refOf, type Resource } from "../model/resource.js";
 import { findKustomizationFile } from "../render/kustomize-inputs.js";
-import { renderKustomization, type RenderOptions } from "../render/render-environment.js";
+import { RenderFailure, renderKustomization, type RenderOptions } from "../render/render-environment.js";
 import {
   environmentOf,
   environmentOfPath,
@@ -51,6 +51,11 @@ export const ARGOCD_CHECKS = [
 export const PINNED_ENVIRONMENTS: ReadonlySet<string> = new Set(["prod"]);
 export const TRACKED_BRANCH = "main";
 const TRACKING_REVISIONS: ReadonlySet<string> = new Set(["", "HEAD", TRACKED_BRANCH, `refs/heads/${TRACKED_BRANCH}`]);
+
+/** A targetRevision that follows the branch pull requests merge into (main, HEAD or none), rather than a pin. */
+export function followsTrackedBranch(targetRevision: string | undefined): boolean {
+  return TRACKING_REVISIONS.has(targetRevision ?? "");
+}
 
 export interface CheckArgoCdOptions {
   /**
@@ -194,7 +199,7 @@ async function checkTargetRevision(repoRoot: string, context: AppContext): Promi
     const [severity, message] = messages[presence];
     return [appFinding(context, ARGOCD_TARGET_REVISION_RULE, pointer, message, severity)];
   }
-  if (TRACKING_REVISIONS.has(revision)) return [];
+  if (followsTrackedBranch(revision)) return [];
   const what = environment === undefined ? `path ${source.path ?? "."}` : `environment ${environment}`;
   return [
     appFinding(
@@ -410,7 +415,8 @@ class SourceRenderer {
         return { resources: rendered.resources };
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        return { problem: `path ${sourcePath} does not render: ${error.message.replaceAll(root, ".")}` };
+        const why = error instanceof RenderFailure ? `${error.detail.file}:${error.detail.line}: ${error.detail.reason}` : error.message;
+        return { problem: `path ${sourcePath} does not render: ${why.replaceAll(root, ".")}` };
       }
     }
     // A Helm chart in the repository: rendering it needs helm and its values; not checked here.

@@ -4,8 +4,8 @@ import { UserError } from "../model/errors.js";
 import { runChecks, type CheckStages, type RunResult } from "../pipeline/run-checks.js";
 import { selectTargets, type CheckTarget } from "../pipeline/targets.js";
 import { resolveEnvironments } from "../render/environments.js";
-import { checkKustomizationFiles, findKustomizationFiles } from "../render/check-kustomizations.js";
-import { renderEnvironment } from "../render/render-environment.js";
+import { checkKustomizationFiles, checkSharedFolders, findKustomizationFiles } from "../render/check-kustomizations.js";
+import { renderEnvironment, type RenderFailure } from "../render/render-environment.js";
 import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
 import { checkWorkflows } from "../workflows/check-workflows.js";
 import { checkArgoCd } from "../argocd/check-argocd.js";
@@ -43,9 +43,8 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
     loadFindings: await checkArgoCd(context.repoRoot, { renderedEnvironments, render: options.cache ? {} : { cacheDir: false } }),
   });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkGenerated(context.repoRoot) });
-  // Environments were rendered above; the kustomizations below them may be ones no environment uses.
-  const shared = await findKustomizationFiles(SHARED_KUSTOMIZE_DIRS.map((dir) => path.join(context.repoRoot, dir)));
-  targets.push({ environment: undefined, resources: [], loadFindings: await checkKustomizationFiles(context.repoRoot, shared) });
+  // Environments were rendered above; what they do not reach below base/ and overlays/ is named here.
+  targets.push({ environment: undefined, resources: [], loadFindings: await checkSharedFolders(context.repoRoot, SHARED_KUSTOMIZE_DIRS) });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
   return report(context, targets, { validate: true, lint: true });
 }
@@ -108,6 +107,9 @@ function selection(context: CommandContext) {
         `rendered ${environment}: ${detail.resources} resources (kustomize ${detail.kustomizeVersion}${detail.fromCache ? ", cached" : ""})\n`,
       );
       warnOnVersionDrift(detail.kustomizeVersion);
+    },
+    onRenderFailed: (label: string, failure: RenderFailure) => {
+      if (context.options.verbose && failure.details !== undefined) process.stderr.write(`kustomize output for ${label}:\n${failure.details}\n`);
     },
   };
 }

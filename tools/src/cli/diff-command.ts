@@ -1,4 +1,3 @@
-import { accessDiffSection } from "../access/access-diff-section.js";
 import { loadArgoCd } from "../argocd/argocd-objects.js";
 import { compareRevisions, diffEnvironments } from "../diff/run-diff.js";
 import { findEnvironmentApplication } from "../promote/plan-promotion.js";
@@ -7,6 +6,7 @@ import { formatDiffMarkdown, type DiffMarkdownOptions, type FindingCounts } from
 import { formatDiffText } from "../diff/format-diff-text.js";
 import type { DiffReport } from "../diff/diff-report.js";
 import { UserError } from "../model/errors.js";
+import { environmentsOf } from "../model/finding.js";
 import { runChecks } from "../pipeline/run-checks.js";
 import type { CheckTarget } from "../pipeline/targets.js";
 import type { Resource } from "../model/resource.js";
@@ -17,16 +17,17 @@ import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
 
 /**
- * `diff --base REF [--head REF] [ENV...]`: what each environment changes between two revisions
- * (head defaults to the working tree, so uncommitted edits show); `diff --env A --against-env B`:
- * what B would change if it rendered what A renders (promotion).
+ * `diff --base REF [--head REF] [ENV...]`: what Argo CD changes in each environment when the head
+ * is merged into the base (head defaults to the working tree, so uncommitted edits show), with
+ * what pinned environments would receive at their next promotion apart; `diff --env A
+ * --against-env B`: what B would change if it rendered what A renders (promotion).
+ * `--exit-code`: exit 1 when anything changes on merge.
  */
 export async function runDiffCommand(context: CommandContext): Promise<number> {
   const { options, repoRoot } = context;
   requireFormat(options.format, ["text", "json", "markdown"], "diff");
   const cacheDir = options.cache ? defaultCacheDir(repoRoot) : false;
   let report: DiffReport;
-  // The pull-request comment's extras, from the two renders the revisions diff already made.
   let extras: DiffMarkdownOptions = {};
   if (options.againstEnv !== undefined) {
     const [from, ...others] = options.environments;
@@ -37,30 +38,21 @@ export async function runDiffCommand(context: CommandContext): Promise<number> {
   } else {
     if (options.base === undefined) throw new UserError("diff needs --base REF (for example origin/main), or --env A --against-env B");
     const environments = [...options.positionals, ...options.environments];
+    const pinned = options.base === PINNED_BASE;
     const comparison = await compareRevisions({
       repoRoot,
-      base: options.base === PINNED_BASE ? await pinnedRevision(repoRoot, environments) : options.base,
+      base: pinned ? await pinnedRevision(repoRoot, environments) : options.base,
       head: options.head,
       environments,
       cacheDir,
+      // Against a pin, the question is what the environment would receive: the two renders as they are.
+      argocd: !pinned,
     });
     report = comparison.report;
-    if (options.format === "markdown") {
-      const prelude = accessDiffSection(
-        report.environments.map((e) => ({
-          name: e.name,
-          before: comparison.base.environments.get(e.name) ?? [],
-          after: comparison.head.environments.get(e.name) ?? [],
-        })),
-      );
-      extras = {
-        findingsByEnvironment: await findingsAtHead(report, comparison.head.environments, options.skipKinds),
-        ...(prelude === "" ? {} : { prelude }),
-      };
-    }
+    if (options.format === "markdown") extras = { findingsByEnvironment: await findingsAfterMerge(comparison.deployed, options.skipKinds) };
   }
   await writeReport(formatReport(report, context, extras), options.output, context.cwd);
-  return EXIT.clean;
+  return options.exitCode && report.summary.changesOnMerge ? EXIT.findings : EXIT.clean;
 }
 
 /** `--base pinned`: the revision the environment's Argo CD Application deploys (prod's pinned commit). */
@@ -88,22 +80,16 @@ function formatReport(report: DiffReport, context: CommandContext, extras: DiffM
 }
 
 /**
- * The summary table's findings column: the checks of each changed environment as the head side
- * renders it, reusing that render.
+ * The summary table's findings column: the checks of each environment that changes on merge, as
+ * Argo CD will render it after the merge, reusing that render.
  */
-async function findingsAtHead(
-  report: DiffReport,
-  head: ReadonlyMap<string, readonly Resource[]>,
-  skipKinds: readonly string[],
-): Promise<Record<string, FindingCounts>> {
-  const targets: CheckTarget[] = report.environments
-    .filter((e) => e.status !== "removed")
-    .map((e) => ({ environment: e.name, resources: [...(head.get(e.name) ?? [])], loadFindings: [] }));
+async function findingsAfterMerge(deployed: ReadonlyMap<string, readonly Resource[]>, skipKinds: readonly string[]): Promise<Record<string, FindingCounts>> {
+  const targets: CheckTarget[] = [...deployed].map(([environment, resources]) => ({ environment, resources: [...resources], loadFindings: [] }));
   const result = await runChecks(targets, { validate: true, lint: true, skipKinds: new Set(skipKinds) });
   const counts: Record<string, FindingCounts> = {};
-  for (const { environment } of targets) {
-    const own = result.findings.filter((f) => f.environment === environment);
-    counts[environment ?? ""] = { errors: own.filter((f) => f.severity === "error").length, warnings: own.filter((f) => f.severity === "warning").length };
+  for (const environment of deployed.keys()) {
+    const own = result.findings.filter((f) => environmentsOf(f).includes(environment));
+    counts[environment] = { errors: own.filter((f) => f.severity === "error").length, warnings: own.filter((f) => f.severity === "warning").length };
   }
   return counts;
 }

@@ -7,10 +7,16 @@ Usage:
                                                  schema-check files, folders or environments (and
                                                  run the real kubeconform on the same objects)
   mesh-policy lint     [PATH...] [--env ENV]...  Istio semantic rules on files, folders or environments
-  mesh-policy diff     --base REF [--head REF] [ENV...]
-                                                 what each environment changes between two revisions
-                                                 (no --head: the working tree, uncommitted edits included;
-                                                 --base pinned ENV: what ENV's Argo CD Application deploys)
+  mesh-policy diff     --base REF [--head REF] [ENV...] [--exit-code]
+                                                 what Argo CD changes in each environment when HEAD is
+                                                 merged into REF (each environment's Application read at
+                                                 both: one that follows main changes by the head's
+                                                 rendering, a pinned one only when its pin moves; what a
+                                                 pinned one gets at its next promotion shown as pending),
+                                                 and who can newly reach whom; --exit-code: exit 1 when
+                                                 anything changes on merge (no --head: the working tree,
+                                                 uncommitted edits included; --base pinned ENV: the two
+                                                 renders of ENV's pinned commit and the head, as they are)
   mesh-policy diff     --env A --against-env B [--head REF]
                                                  what B would change if it rendered what A renders
   mesh-policy explain  --env ENV --from SOURCE --to SERVICE:PORT [--method M] [--path P]
@@ -40,6 +46,7 @@ Options:
   --env ENV                  an environment to render and check (repeatable)
   --skip-kind KIND           do not schema-check objects of this kind (repeatable)
   --no-cache                 render again even when the inputs did not change
+  --verbose                  also print a failing tool's own output (kustomize's error text)
 
   --help, --version
 

@@ -65,6 +65,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UserError) {
       process.stderr.write(`mesh-policy: ${error.message}\n`);
+      if (error.details !== undefined && process.argv.includes("--verbose")) process.stderr.write(`${error.details}\n`);
       process.exitCode = EXIT.usage;
     } else {
       process.stderr.write(`mesh-policy: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -30,6 +30,8 @@ export interface CommonOptions {
   forceGates: string[];
   kubeconfig: string | undefined;
   check: boolean;
+  exitCode: boolean;
+  verbose: boolean;
   positionals: string[];
 }
 
@@ -66,6 +68,8 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
         "force-gates": { type: "string", multiple: true, default: [] },
         kubeconfig: { type: "string" },
         check: { type: "boolean", default: false },
+        "exit-code": { type: "boolean", default: false },
+        verbose: { type: "boolean", default: false },
       },
     });
   } catch (error) {
@@ -99,6 +103,8 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
     forceGates: values["force-gates"],
     kubeconfig: values.kubeconfig,
     check: values.check,
+    exitCode: values["exit-code"],
+    verbose: values.verbose,
     positionals,
   };
 }

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { JsonObject, Resource } from "../model/resource.js";
 import { diffResources } from "./diff-resources.js";
 import { changeCount, DIFF_REPORT_VERSION, type DiffReport } from "./diff-report.js";
+import { summarize } from "./environment-diff.js";
 import { formatDiffMarkdown } from "./format-diff-markdown.js";
 
 export interface DiffBenchOptions {
@@ -35,12 +36,18 @@ export function benchDiff(options: DiffBenchOptions = {}): DiffBenchResult {
   const start = performance.now();
   const diff = diffResources(before, after);
   const diffed = performance.now();
+  // Who can reach whom is timed apart (npm run bench, access matrix): no access change here.
+  const access = { environment: "prod", changes: [], newlyAllowed: 0, newlyDenied: 0, conditionsChanged: 0, widens: false };
+  const environments = changeCount(diff) > 0 ? [{ name: "prod", status: "changed" as const, ...diff, access }] : [];
   const report: DiffReport = {
     version: DIFF_REPORT_VERSION,
     base: { ref: "main", commit: "0".repeat(40), environment: null },
     head: { ref: "HEAD", commit: "1".repeat(40), environment: null },
-    environments: changeCount(diff) > 0 ? [{ name: "prod", status: "changed", ...diff }] : [],
+    deployments: [],
+    environments,
     unchangedEnvironments: changeCount(diff) > 0 ? [] : ["prod"],
+    pending: [],
+    summary: summarize(environments, []),
   };
   const markdown = formatDiffMarkdown(report);
   const done = performance.now();

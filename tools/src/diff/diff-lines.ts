@@ -3,14 +3,17 @@ import { isJsonObject } from "../model/resource.js";
 import { compareResourceIds } from "./diff-resources.js";
 import {
   describeResource,
+  type Deployment,
   type DiffReport,
   type DiffSide,
+  type EnvironmentDeployment,
   type EnvironmentDiff,
   type FieldChange,
   type ResourceChange,
   type ResourceEntry,
   type ResourceId,
 } from "./diff-report.js";
+import { canonicalJson } from "./normalize.js";
 
 /** Shared by the text and Markdown formatters: how a diff reads, line by line. */
 
@@ -169,4 +172,69 @@ export function countsOf(environment: EnvironmentDiff): string {
 
 export function statusNote(environment: EnvironmentDiff): string {
   return environment.status === "added" ? " (new environment)" : environment.status === "removed" ? " (environment removed)" : "";
+}
+
+/** Environments whose change is the same (objects, fields, sources and access), shown once. */
+export interface EnvironmentGroup {
+  names: string[];
+  /** The change of the first of them. */
+  diff: EnvironmentDiff;
+}
+
+/** Groups the environments whose change is identical, in the order of their first member. */
+export function groupEnvironments(environments: readonly EnvironmentDiff[]): EnvironmentGroup[] {
+  const groups = new Map<string, EnvironmentGroup>();
+  for (const environment of environments) {
+    const { status, added, removed, changed, access } = environment;
+    const key = canonicalJson({ status, added, removed, changed, access: access.changes });
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { names: [environment.name], diff: environment });
+    else group.names.push(environment.name);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * `prod: 7 changes`, or `dev, staging: same change — 7 changes`; `note` adds to a name (`prod
+ * (pin a → b)`).
+ */
+export function groupHeading(group: EnvironmentGroup, counts: string, note: (name: string) => string = () => ""): string {
+  const names = group.names.map((name) => `${name}${note(name)}`).join(", ");
+  return group.names.length === 1 ? `${names}${statusNote(group.diff)}: ${counts}` : `${names}: same change${statusNote(group.diff)} — ${counts}`;
+}
+
+/** `follows main`, `pinned to 28586ee97037`, `no Application`. */
+export function describeDeployment(deployment: Deployment | null): string {
+  if (deployment === null) return "absent";
+  if (deployment.tracking === "pin") return `pinned to ${(deployment.commit ?? deployment.targetRevision ?? "").slice(0, 12)}`;
+  if (deployment.application === undefined) return "no Application (follows the branch)";
+  return `follows ${deployment.targetRevision === undefined || deployment.targetRevision === "" ? "HEAD" : deployment.targetRevision}`;
+}
+
+/** How an environment changes hands on merge: `pinned to a → b`, or one deployment when it stays. */
+export function describeTransition(deployment: EnvironmentDeployment | undefined): string | undefined {
+  if (deployment === undefined) return undefined;
+  const { before, after } = deployment;
+  const pathNote = before !== null && after !== null && before.path !== after.path ? `, path ${before.path} → ${after.path}` : "";
+  if (before?.tracking === "pin" && after?.tracking === "pin" && before.commit !== after.commit) {
+    return `pin ${(before.commit ?? "").slice(0, 12)} → ${(after.commit ?? "").slice(0, 12)}${pathNote}`;
+  }
+  if (before !== null && after !== null && describeDeployment(before) !== describeDeployment(after)) {
+    return `${describeDeployment(before)} → ${describeDeployment(after)}${pathNote}`;
+  }
+  return `${describeDeployment(after ?? before)}${pathNote}`;
+}
+
+/** ` (pin a → b)` after the name of a pinned environment; nothing for one that follows the branch. */
+export function pinnedNote(deployment: EnvironmentDeployment | undefined): string {
+  if (deployment?.before?.tracking !== "pin" && deployment?.after?.tracking !== "pin") return "";
+  return ` (${describeTransition(deployment) ?? ""})`;
+}
+
+/** `prod` pinned by an Application: why it does not change on merge. */
+export function pinNote(deployment: EnvironmentDeployment | undefined): string | undefined {
+  const after = deployment?.after;
+  if (after === null || after === undefined || after.tracking !== "pin") return undefined;
+  const where = after.application === undefined ? "" : ` by ${after.application.file}`;
+  return `pinned to ${(after.commit ?? "").slice(0, 12)}${where}`;
 }

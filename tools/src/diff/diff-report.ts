@@ -1,7 +1,12 @@
+import type { AccessDiff } from "../access/access-diff.js";
 import type { JsonObject } from "../model/resource.js";
 
-/** Bumped when a field of {@link DiffReport} changes meaning or goes away. */
-export const DIFF_REPORT_VERSION = 1;
+/**
+ * Bumped when a field of {@link DiffReport} changes meaning or goes away. 2: `environments` is
+ * what changes on merge as Argo CD deploys it (a pinned environment changes only with its pin);
+ * `deployments`, `pending`, `access` and `summary` added.
+ */
+export const DIFF_REPORT_VERSION = 2;
 
 /** What names a resource in a diff: Argo CD's identity of an object, without its version. */
 export interface ResourceId {
@@ -74,6 +79,44 @@ export type EnvironmentStatus = (typeof ENVIRONMENT_STATUSES)[number];
 export interface EnvironmentDiff extends ResourceDiff {
   name: string;
   status: EnvironmentStatus;
+  /** Who can newly reach whom, and who no longer can, computed from both renders. */
+  access: AccessDiff;
+}
+
+export const TRACKING_MODES = ["branch", "pin"] as const;
+/** `branch`: the Application follows the branch pull requests merge into; `pin`: a fixed revision (prod). */
+export type TrackingMode = (typeof TRACKING_MODES)[number];
+
+/** How Argo CD deploys an environment at one side of a comparison. */
+export interface Deployment {
+  /** The Application that deploys it (its name and file); absent when none does: it is then taken to follow the branch. */
+  application?: { name: string; file: string };
+  /** The folder rendered: the Application's source.path (environments/<env> without an Application). */
+  path: string;
+  /** The Application's targetRevision as written; absent without an Application. */
+  targetRevision?: string;
+  tracking: TrackingMode;
+  /** The commit rendered (a pin resolved); null for the working tree. */
+  commit: string | null;
+}
+
+/** An environment's deployment before and after the merge; null where it does not exist. */
+export interface EnvironmentDeployment {
+  name: string;
+  before: Deployment | null;
+  after: Deployment | null;
+}
+
+/** What a bot can gate on. */
+export interface DiffSummary {
+  /** Something changes in some environment on merge (`diff --exit-code` then exits 1). */
+  changesOnMerge: boolean;
+  /** Environments in which access widens on merge (newly allowed, or conditions wider or changed), sorted. */
+  widensAccess: string[];
+  /** Access widens on merge in a production environment (named prod…). */
+  widensProd: boolean;
+  /** Pinned environments with something pending for their next promotion, sorted. */
+  pending: string[];
 }
 
 /**
@@ -91,10 +134,25 @@ export interface DiffReport {
   version: typeof DIFF_REPORT_VERSION;
   base: DiffSide;
   head: DiffSide;
-  /** Environments whose rendered objects differ (or that exist on one side only), sorted by name. */
+  /**
+   * How Argo CD deploys each environment before and after the merge, sorted by name; empty when
+   * the comparison is not one of two revisions (two environments, a promotion's pin and candidate).
+   */
+  deployments: EnvironmentDeployment[];
+  /**
+   * What changes in each environment on merge, sorted by name: an environment that follows the
+   * branch changes by the head's rendering; a pinned one only when its pin (or its Application)
+   * changes, by the rendering at the old pin against the new.
+   */
   environments: EnvironmentDiff[];
-  /** Environments rendered on both sides with identical objects, sorted. */
+  /** Environments that do not change on merge, sorted. */
   unchangedEnvironments: string[];
+  /**
+   * Pinned environments: what the head would bring at their next promotion (the head's rendering
+   * against their pin), sorted by name. Nothing here is applied on merge.
+   */
+  pending: EnvironmentDiff[];
+  summary: DiffSummary;
 }
 
 export function changeCount(diff: ResourceDiff): number {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
+import type { AccessDiff } from "../access/access-diff.js";
 import type { JsonObject, Resource } from "../model/resource.js";
-import { diffResources } from "./diff-resources.js";
-import { DIFF_REPORT_VERSION, type DiffReport } from "./diff-report.js";
+import { DIFF_REPORT_VERSION, type DiffReport, type EnvironmentDiff } from "./diff-report.js";
+import { compareEnvironment, summarize } from "./environment-diff.js";
 import { expectGolden } from "../../test/helpers/golden.js";
 import { sampleReport } from "./fixtures/sample-report.js";
 import { DEFAULT_MAX_COMMENT_LENGTH, DIFF_COMMENT_MARKER, formatDiffMarkdown } from "./format-diff-markdown.js";
 
 const FINDINGS = { prod: { errors: 1, warnings: 2 }, qa: { errors: 0, warnings: 0 }, staging: { errors: 0, warnings: 1 } };
-const PRELUDE = "#### Access changes\n\n| from | to | port |\n| --- | --- | --- |\n| vapora-agents | vapora-backend | 8001 |\n";
 
 function resource(kind: string, namespace: string, name: string, spec: JsonObject): Resource {
   const file = `base/${name}.yaml`;
@@ -21,18 +21,25 @@ function resource(kind: string, namespace: string, name: string, spec: JsonObjec
   };
 }
 
-function reportOf(environments: Record<string, { before: Resource[]; after: Resource[] }>): DiffReport {
+function reportOf(environments: Record<string, { before: Resource[]; after: Resource[] }>, access?: AccessDiff): DiffReport {
+  const diffs = Object.entries(environments).map(([name, { before, after }]) => {
+    const diff = compareEnvironment(name, before, after) as EnvironmentDiff;
+    return access === undefined ? diff : { ...diff, access };
+  });
   return {
     version: DIFF_REPORT_VERSION,
     base: { ref: "main", commit: "a".repeat(40), environment: null },
     head: { ref: "feature", commit: "b".repeat(40), environment: null },
-    environments: Object.entries(environments).map(([name, { before, after }]) => ({ name, status: "changed" as const, ...diffResources(before, after) })),
+    deployments: [],
+    environments: diffs,
     unchangedEnvironments: [],
+    pending: [],
+    summary: summarize(diffs, []),
   };
 }
 
-/** `count` VirtualServices per environment, each with a changed weight and timeout. */
-function hugeReport(environments: readonly string[], count: number): DiffReport {
+/** `count` VirtualServices per environment, each with a changed weight (different in each environment) and timeout. */
+function hugeReport(environments: readonly string[], count: number, access?: AccessDiff): DiffReport {
   const make = (weight: number, timeout: string) =>
     Array.from({ length: count }, (_, i) =>
       resource("VirtualService", "vapora", `service-${String(i).padStart(4, "0")}`, {
@@ -40,23 +47,39 @@ function hugeReport(environments: readonly string[], count: number): DiffReport 
         http: [{ route: [{ destination: { host: `service-${i}`, subset: "stable" }, weight }], timeout }],
       }),
     );
-  return reportOf(Object.fromEntries(environments.map((name) => [name, { before: make(90, "5s"), after: make(80, "7s") }])));
+  return reportOf(Object.fromEntries(environments.map((name, index) => [name, { before: make(90, "5s"), after: make(80 - index, "7s") }])), access);
+}
+
+/** A change in who can reach whom with `rows` edges newly allowed, each with a long condition. */
+function wideAccess(rows: number): AccessDiff {
+  const changes = Array.from({ length: rows }, (_, i) => ({
+    kind: "newly-allowed" as const,
+    direction: "wider" as const,
+    sourceId: `vapora/caller-${i}`,
+    source: `caller-${i}`,
+    targetId: "vapora/vapora-backend:8001",
+    target: "vapora-backend:8001",
+    before: undefined,
+    after: { status: "conditional" as const, conditions: [`GET /api/${"x".repeat(200)}/${i}`], except: [], reason: "ALLOW vapora/wide" },
+  }));
+  return { environment: "prod", changes, newlyAllowed: rows, newlyDenied: 0, conditionsChanged: 0, widens: true };
 }
 
 describe("formatDiffMarkdown", () => {
-  it("matches the golden comment: marker, heading, summary table with findings, prelude, one <details> per environment", async () => {
-    const markdown = formatDiffMarkdown(await sampleReport(), { findingsByEnvironment: FINDINGS, prelude: PRELUDE });
+  it("matches the golden comment: marker, heading, summary table with findings, who can reach whom, one <details> per environment", async () => {
+    const markdown = formatDiffMarkdown(await sampleReport(), { findingsByEnvironment: FINDINGS });
     expectGolden(markdown, new URL("./fixtures/golden/diff.md", import.meta.url));
     expect(markdown.split("\n")[0]).toBe(DIFF_COMMENT_MARKER);
-    expect(markdown.indexOf("#### Access changes")).toBeLessThan(markdown.indexOf("<details>"));
+    expect(markdown.indexOf("#### Who can reach whom: `prod`")).toBeLessThan(markdown.indexOf("<details>"));
+    expect(markdown).toContain("> This change **widens access in prod**");
   });
 
-  it("matches the golden comment without findings or prelude (no findings column)", async () => {
+  it("matches the golden comment without findings (no findings column)", async () => {
     expectGolden(formatDiffMarkdown(await sampleReport()), new URL("./fixtures/golden/diff-no-findings.md", import.meta.url));
   });
 
   it("matches the golden comment for a change that renders the same objects", async () => {
-    const report: DiffReport = { ...(await sampleReport()), environments: [], unchangedEnvironments: ["dev", "prod", "staging"] };
+    const report: DiffReport = { ...(await sampleReport()), environments: [], unchangedEnvironments: ["dev", "prod", "staging"], summary: summarize([], []) };
     expectGolden(formatDiffMarkdown(report, { findingsByEnvironment: FINDINGS }), new URL("./fixtures/golden/no-changes.md", import.meta.url));
   });
 
@@ -79,8 +102,8 @@ describe("formatDiffMarkdown", () => {
   });
 
   it("keeps a huge diff (3,000 changed objects) under the cap, with the table, and says what it cut", () => {
-    const report = hugeReport(["dev", "prod", "staging"], 1_000);
-    const markdown = formatDiffMarkdown(report, { findingsByEnvironment: FINDINGS, prelude: PRELUDE });
+    const report = hugeReport(["dev", "prod", "staging"], 1_000, wideAccess(3));
+    const markdown = formatDiffMarkdown(report, { findingsByEnvironment: FINDINGS });
 
     expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_COMMENT_LENGTH);
     expect(markdown.length).toBeGreaterThan(DEFAULT_MAX_COMMENT_LENGTH - 2_000);
@@ -88,7 +111,7 @@ describe("formatDiffMarkdown", () => {
     for (const row of ["| dev | 0 | 1000 | 0 | – |", "| prod | 0 | 1000 | 0 | 1 error, 2 warnings |", "| staging | 0 | 1000 | 0 | 1 warning |"]) {
       expect(markdown).toContain(row);
     }
-    expect(markdown).toContain("#### Access changes");
+    expect(markdown).toContain("#### Who can reach whom: `prod`");
     const shown = markdown.split("\n").filter((line) => line.startsWith("**changed**")).length;
     const last = markdown.trimEnd().split("\n").at(-1) ?? "";
     const match = /^… truncated: (\d+) environments? \/ (\d+) resources? not shown \(run mesh-policy diff locally for the full output\)$/.exec(last);
@@ -107,8 +130,8 @@ describe("formatDiffMarkdown", () => {
     expect(markdown).toMatch(/… truncated: 0 environments \/ \d+ resources not shown/);
   });
 
-  it("drops a prelude that cannot fit, and says so", () => {
-    const markdown = formatDiffMarkdown(hugeReport(["prod"], 2), { prelude: "x".repeat(10_000), maxLength: 3_000 });
+  it("drops a who-can-reach-whom section that cannot fit, and says so", () => {
+    const markdown = formatDiffMarkdown(hugeReport(["prod"], 2, wideAccess(40)), { maxLength: 3_000 });
     expect(markdown.length).toBeLessThanOrEqual(3_000);
     expect(markdown).not.toContain("xxxxxxxx");
     expect(markdown).toContain("… truncated: the section above the diff, 0 environments / 0 resources not shown");

@@ -1,5 +1,19 @@
-import { changeCount, type DiffReport, type EnvironmentDiff } from "./diff-report.js";
-import { diffTitle, plural, resourceBlocks, statusNote, type ResourceBlock } from "./diff-lines.js";
+import { formatAccessDiffMarkdown } from "../access/access-diff.js";
+import { changeCount, type DiffReport, type EnvironmentDeployment } from "./diff-report.js";
+import {
+  describeSide,
+  describeTransition,
+  diffTitle,
+  groupEnvironments,
+  groupHeading,
+  pinNote,
+  pinnedNote,
+  plural,
+  resourceBlocks,
+  statusNote,
+  type EnvironmentGroup,
+  type ResourceBlock,
+} from "./diff-lines.js";
 import { summaryLine } from "./format-diff-text.js";
 import { compareKeys } from "./normalize.js";
 
@@ -17,27 +31,45 @@ export interface FindingCounts {
 export interface DiffMarkdownOptions {
   /** `mesh-policy check` results per environment, shown in a column of the summary table. */
   findingsByEnvironment?: Record<string, FindingCounts>;
-  /** Markdown placed above the per-environment diff (such as who can newly reach whom). */
-  prelude?: string;
   /** The most characters the comment may have; the marker, heading and table are always kept. */
   maxLength?: number;
 }
 
 /**
- * The pull-request comment: a hidden marker, a heading, a summary table, the optional prelude,
- * then one `<details>` per changed environment with a `diff` block per object. Cut to
- * `maxLength`: objects that do not fit are left out (and counted in an explicit "truncated" line),
- * never cut in half.
+ * The pull-request comment: a hidden marker, a heading, a summary table (how Argo CD deploys each
+ * environment and what changes on merge), who can reach whom for each change on merge (a
+ * widening in prod called out), one `<details>` per environment that changes on merge
+ * (environments whose change is the same once, `dev, staging: same change`), then, collapsed and
+ * labelled as pending, what pinned environments would receive at their next promotion. Cut to
+ * `maxLength`: objects that do not fit are left out (and counted in an explicit "truncated"
+ * line), never cut in half.
  */
 export function formatDiffMarkdown(report: DiffReport, options: DiffMarkdownOptions = {}): string {
   const limit = options.maxLength ?? DEFAULT_MAX_COMMENT_LENGTH;
   const head = headSection(report, options.findingsByEnvironment);
-  const prelude = options.prelude === undefined || options.prelude.trim() === "" ? undefined : `${options.prelude.trim()}\n\n`;
-  const environments = report.environments.map((environment) => new EnvironmentSection(environment));
+  const access = groupEnvironments(report.environments)
+    .map((group) => formatAccessDiffMarkdown(group.diff.access, { environment: group.names.join(", ") }))
+    .join("\n");
+  const prelude = access === "" ? undefined : `${access.trim()}\n\n`;
+  const deployments = new Map(report.deployments.map((d) => [d.name, d]));
+  const environments = [
+    ...groupEnvironments(report.environments).map((group) => new EnvironmentSection(group, undefined, (name) => pinnedNote(deployments.get(name)))),
+    ...groupEnvironments(report.pending).map((group) => new EnvironmentSection(group, pendingIntro(group, deployments, report), () => "")),
+  ];
 
   const full = assembleUncut(head, prelude, environments, limit);
   if (full !== undefined) return full;
   return assembleCut(head, prelude, environments, limit);
+}
+
+/** Why the section is pending, and who can reach whom at the next promotion. */
+function pendingIntro(group: EnvironmentGroup, deployments: ReadonlyMap<string, EnvironmentDeployment>, report: DiffReport): string {
+  const pins = group.names.map((name) => `\`${escapeHtml(name)}\` is ${escapeMarkdown(pinNote(deployments.get(name)) ?? "pinned")}`).join("; ");
+  return (
+    `${pins}: merging this does not change it. This is what promoting ${escapeMarkdown(describeSide(report.head))} to it would bring.\n\n` +
+    formatAccessDiffMarkdown(group.diff.access, { environment: group.names.join(", "), pending: true }) +
+    "\n"
+  );
 }
 
 /** Everything, or undefined as soon as it is longer than `limit`. */
@@ -131,11 +163,16 @@ class EnvironmentSection {
   readonly close = "</details>\n\n";
   private readonly texts: Array<string | undefined> = [];
 
-  constructor(environment: EnvironmentDiff) {
-    this.blocks = resourceBlocks(environment);
-    const count = changeCount(environment);
-    this.open =
-      `<details><summary>${escapeHtml(environment.name)}${statusNote(environment)}: ${plural(count, "change")}</summary>\n\n`;
+  /**
+   * `intro`: Markdown at the top of the section (a pending section says why it is pending);
+   * `note`: what follows an environment's name (a pinned one's move).
+   */
+  constructor(group: EnvironmentGroup, intro: string | undefined, note: (name: string) => string) {
+    this.blocks = resourceBlocks(group.diff);
+    const count = changeCount(group.diff);
+    const heading = groupHeading(group, plural(count, "change"), (name) => note(name));
+    const label = intro === undefined ? heading : `⏳ pending, not applied on merge: ${heading.replace(/^([^:]*):/, "$1 at the next promotion:")}`;
+    this.open = `<details><summary>${escapeHtml(label)}</summary>\n\n${intro ?? ""}`;
   }
 
   blockText(index: number): string {
@@ -167,26 +204,31 @@ function renderBlock(block: ResourceBlock): string {
 }
 
 function headSection(report: DiffReport, findings: Record<string, FindingCounts> | undefined): string {
-  const rows = [
-    ...report.environments.map((environment) => ({ environment, name: environment.name })),
-    ...report.unchangedEnvironments.map((name) => ({ environment: undefined, name })),
-  ].sort((a, b) => compareKeys(a.name, b.name));
+  const changed = new Map(report.environments.map((environment) => [environment.name, environment]));
+  const pending = new Set(report.pending.map((environment) => environment.name));
+  const deployments = new Map(report.deployments.map((d) => [d.name, d]));
+  const names = [...changed.keys(), ...report.unchangedEnvironments].sort(compareKeys);
   const withFindings = findings !== undefined;
+  const withArgoCd = report.deployments.some((d) => d.before?.application !== undefined || d.after?.application !== undefined);
   const lines = [
     DIFF_COMMENT_MARKER,
     `### mesh-policy diff: ${escapeMarkdown(diffTitle(report))}`,
     "",
     escapeMarkdown(summaryLine(report)),
     "",
-    `| environment | added | changed | removed |${withFindings ? " findings |" : ""}`,
-    `| --- | ---: | ---: | ---: |${withFindings ? " --- |" : ""}`,
+    `| environment |${withArgoCd ? " Argo CD | on merge |" : ""} added | changed | removed |${withFindings ? " findings |" : ""}`,
+    `| --- |${withArgoCd ? " --- | --- |" : ""} ---: | ---: | ---: |${withFindings ? " --- |" : ""}`,
   ];
-  for (const { environment, name } of rows) {
+  for (const name of names) {
+    const environment = changed.get(name);
     const label = `${escapeMarkdown(name)}${environment === undefined ? "" : statusNote(environment)}`;
+    const argocd = withArgoCd
+      ? ` ${escapeMarkdown(describeTransition(deployments.get(name)) ?? "")} | ${environment !== undefined ? "**changes**" : pending.has(name) ? "unchanged (pending at its next promotion)" : "unchanged"} |`
+      : "";
     const counts =
       environment === undefined ? "0 | 0 | 0" : `${environment.added.length} | ${environment.changed.length} | ${environment.removed.length}`;
     const findingsCell = withFindings ? ` ${findingsText(findings[name])} |` : "";
-    lines.push(`| ${label} | ${counts} |${findingsCell}`);
+    lines.push(`| ${label} |${argocd} ${counts} |${findingsCell}`);
   }
   return `${lines.join("\n")}\n\n`;
 }

@@ -1,37 +1,114 @@
-import { changeCount, type DiffReport } from "./diff-report.js";
-import { countsOf, diffTitle, plural, resourceBlocks, statusNote, type DiffLine } from "./diff-lines.js";
+import { isProductionEnvironment, type AccessDiff, type CellSummary, type EdgeChange } from "../access/access-diff.js";
+import { changeCount, type DiffReport, type EnvironmentDiff } from "./diff-report.js";
+import {
+  countsOf,
+  describeSide,
+  diffTitle,
+  groupEnvironments,
+  groupHeading,
+  pinNote,
+  pinnedNote,
+  plural,
+  resourceBlocks,
+  type DiffLine,
+  type EnvironmentGroup,
+} from "./diff-lines.js";
 
 export interface DiffTextOptions {
   /** ANSI colours (the CLI passes `process.stdout.isTTY`); plain text when false or left out. */
   color?: boolean;
 }
 
-const ANSI = { bold: "\u001b[1m", red: "\u001b[31m", green: "\u001b[32m", cyan: "\u001b[36m", reset: "\u001b[0m" } as const;
+const ANSI = { bold: "\u001b[1m", red: "\u001b[31m", green: "\u001b[32m", yellow: "\u001b[33m", cyan: "\u001b[36m", reset: "\u001b[0m" } as const;
+
+type Paint = (code: string, text: string) => string;
 
 /**
- * The diff for a terminal, unified-style: per changed environment, each object that changes with
- * a hunk per field (`@@ path @@ file:line`, `-` old, `+` new); whole objects for added and
- * removed ones. Ends with one line that counts everything.
+ * The diff for a terminal, unified-style: per environment that changes on merge (environments
+ * whose change is the same once, `dev, staging: same change`), each object that changes with a
+ * hunk per field (`@@ path @@ file:line`, `-` old, `+` new), whole objects for added and removed
+ * ones, and who can newly reach whom; then the environments that do not change on merge, what
+ * pinned environments would receive at their next promotion (pending, not applied on merge), and
+ * one line that counts everything.
  */
 export function formatDiffText(report: DiffReport, options: DiffTextOptions = {}): string {
-  const paint = (code: string, text: string) => (options.color === true ? `${code}${text}${ANSI.reset}` : text);
+  const paint: Paint = (code, text) => (options.color === true ? `${code}${text}${ANSI.reset}` : text);
   const lines: string[] = [paint(ANSI.bold, `mesh-policy diff: ${diffTitle(report)}`)];
-  for (const environment of report.environments) {
-    lines.push("", paint(ANSI.bold, `${environment.name}${statusNote(environment)}: ${countsOf(environment)}, ${environment.unchanged} unchanged`));
-    for (const block of resourceBlocks(environment)) {
-      const source = block.source === undefined ? "" : ` (${block.source})`;
-      lines.push(paint(ANSI.bold, `  ${block.status.padEnd(7)} ${block.title}${source}`));
-      for (const line of block.lines()) lines.push(`    ${colorLine(line, paint)}`);
-    }
+  const deployments = new Map(report.deployments.map((d) => [d.name, d]));
+  for (const group of groupEnvironments(report.environments)) {
+    lines.push("", paint(ANSI.bold, groupHeading(group, groupCounts(group), (name) => pinnedNote(deployments.get(name)))));
+    lines.push(...groupLines(group, paint, false));
   }
   if (report.unchangedEnvironments.length > 0) {
-    lines.push("", `unchanged: ${report.unchangedEnvironments.join(", ")}`);
+    const names = report.unchangedEnvironments.map((name) => {
+      const note = pinNote(deployments.get(name));
+      return note === undefined ? name : `${name} (${note})`;
+    });
+    lines.push("", `${report.base.environment === null ? "unchanged on merge" : "unchanged"}: ${names.join(", ")}`);
+  }
+  if (report.pending.length > 0) {
+    lines.push("", paint(ANSI.bold, `pending, not applied on merge: what ${pendingNames(report)} would receive at the next promotion (${describeSide(report.head)} against the pin)`));
+    for (const group of groupEnvironments(report.pending)) {
+      lines.push("", paint(ANSI.bold, groupHeading(group, groupCounts(group), () => " (pending)")));
+      lines.push(...groupLines(group, paint, true));
+    }
   }
   lines.push("", summaryLine(report));
   return `${lines.join("\n")}\n`;
 }
 
-function colorLine(line: DiffLine, paint: (code: string, text: string) => string): string {
+function pendingNames(report: DiffReport): string {
+  return report.pending.map((e) => e.name).join(", ");
+}
+
+function groupCounts(group: EnvironmentGroup): string {
+  return group.names.length === 1 ? `${countsOf(group.diff)}, ${group.diff.unchanged} unchanged` : countsOf(group.diff);
+}
+
+function groupLines(group: EnvironmentGroup, paint: Paint, pending: boolean): string[] {
+  const lines: string[] = [];
+  for (const block of resourceBlocks(group.diff)) {
+    const source = block.source === undefined ? "" : ` (${block.source})`;
+    lines.push(paint(ANSI.bold, `  ${block.status.padEnd(7)} ${block.title}${source}`));
+    for (const line of block.lines()) lines.push(`    ${colorLine(line, paint)}`);
+  }
+  lines.push(...accessLines(group.diff.access, group.names, paint, pending));
+  return lines;
+}
+
+/** Who can reach whom, one line per edge; the prod warning first. */
+function accessLines(access: AccessDiff, names: readonly string[], paint: Paint, pending: boolean): string[] {
+  if (access.changes.length === 0) return [];
+  const label = names.join(", ");
+  const lines = [
+    `  who can reach whom${pending ? " at the next promotion" : ""}: ${access.newlyAllowed} newly allowed, ${access.newlyDenied} newly denied, ` +
+      `${access.conditionsChanged} with changed conditions`,
+  ];
+  if (access.widens && names.some(isProductionEnvironment)) {
+    lines.unshift(paint(ANSI.yellow, `  ⚠ ${pending ? `its next promotion will widen access in ${label}` : `this change widens access in ${label}`}`));
+  }
+  for (const change of access.changes) lines.push(`    ${change.direction === "narrower" ? " " : paint(ANSI.yellow, "⚠")} ${edgeLine(change)}`);
+  return lines;
+}
+
+function edgeLine(change: EdgeChange): string {
+  const what =
+    change.kind === "newly-allowed"
+      ? "newly allowed"
+      : change.kind === "newly-denied"
+        ? "newly denied"
+        : `conditions ${change.direction === "wider" ? "widened" : change.direction === "narrower" ? "narrowed" : "changed"}`;
+  return `${what}: ${change.source} → ${change.target}: ${cellText(change.before)} → ${cellText(change.after)}`;
+}
+
+function cellText(cell: CellSummary | undefined): string {
+  if (cell === undefined) return "absent";
+  if (cell.status !== "conditional") return cell.status;
+  const except = cell.except.length === 0 ? "" : ` except ${cell.except.join(", ")}`;
+  return `${cell.conditions.join(" or ")}${except}`;
+}
+
+function colorLine(line: DiffLine, paint: Paint): string {
   switch (line.sign) {
     case "@":
       return paint(ANSI.cyan, line.text);
@@ -44,23 +121,21 @@ function colorLine(line: DiffLine, paint: (code: string, text: string) => string
   }
 }
 
-/** `3 environments (1 changed, 2 unchanged): 1 added, 4 changed, 0 removed objects`. */
+/**
+ * `3 environments (1 changed, 2 unchanged): 1 added, 4 changed, 0 removed objects`, and what is
+ * pending for pinned environments.
+ */
 export function summaryLine(report: DiffReport): string {
   const total = report.environments.length + report.unchangedEnvironments.length;
-  let added = 0;
-  let changed = 0;
-  let removed = 0;
-  for (const environment of report.environments) {
-    added += environment.added.length;
-    changed += environment.changed.length;
-    removed += environment.removed.length;
-  }
-  const objects = report.environments.reduce((sum, environment) => sum + changeCount(environment), 0);
+  const sum = (pick: (e: EnvironmentDiff) => number) => report.environments.reduce((n, e) => n + pick(e), 0);
+  const objects = sum(changeCount);
+  const pending = report.pending.length === 0 ? "" : `; pending at the next promotion: ${pendingNames(report)}`;
   if (objects === 0 && report.environments.length === 0) {
-    return `${plural(total, "environment")}: no changes`;
+    return `${plural(total, "environment")}: no changes${report.base.environment === null ? " on merge" : ""}${pending}`;
   }
   return (
     `${plural(total, "environment")} (${report.environments.length} changed, ${report.unchangedEnvironments.length} unchanged): ` +
-    `${added} added, ${changed} changed, ${removed} removed ${objects === 1 ? "object" : "objects"}`
+    `${sum((e) => e.added.length)} added, ${sum((e) => e.changed.length)} changed, ${sum((e) => e.removed.length)} removed ` +
+    `${objects === 1 ? "object" : "objects"}${pending}`
   );
 }

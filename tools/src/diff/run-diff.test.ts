@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UserError } from "../model/errors.js";
-import type { DiffReport, EnvironmentDiff } from "./diff-report.js";
+import { DIFF_REPORT_VERSION, type DiffReport, type EnvironmentDiff } from "./diff-report.js";
 import { GitRepository } from "../../test/helpers/git-repository.js";
 import { POLICY_REPOSITORY } from "./fixtures/policy-repository.js";
 import { formatDiffJson } from "./format-diff-json.js";
@@ -50,7 +50,7 @@ describe("diffRevisions (throw-away git repositories, real kustomize)", () => {
 
     const report = await diffRevisions({ repoRoot: repo.root, base: "main~1", head: "main", cacheDir });
 
-    expect(report.version).toBe(1);
+    expect(report.version).toBe(DIFF_REPORT_VERSION);
     expect(report.base).toEqual({ ref: "main~1", commit: base, environment: null });
     expect(report.head).toEqual({ ref: "main", commit: head, environment: null });
     expect(report.unchangedEnvironments).toEqual(["b"]);
@@ -116,7 +116,7 @@ describe("diffRevisions (throw-away git repositories, real kustomize)", () => {
 
     expect(report.environments).toEqual([]);
     expect(report.unchangedEnvironments).toEqual(["a", "b"]);
-    expect(formatDiffText(report)).toBe("mesh-policy diff: HEAD~1 (" + base.slice(0, 7) + ") → HEAD (" + (await repo.git("rev-parse", "--short=7", "HEAD")).trim() + ")\n\nunchanged: a, b\n\n2 environments: no changes\n");
+    expect(formatDiffText(report)).toBe("mesh-policy diff: HEAD~1 (" + base.slice(0, 7) + ") → HEAD (" + (await repo.git("rev-parse", "--short=7", "HEAD")).trim() + ")\n\nunchanged on merge: a, b\n\n2 environments: no changes on merge\n");
   });
 
   it("reports an object added and one removed, whole", async () => {
@@ -323,6 +323,103 @@ describe("diffEnvironments", () => {
   it("rejects an unknown environment, naming the known ones", async () => {
     await expect(diffEnvironments({ repoRoot: repo.root, from: "staging", to: "b", cacheDir })).rejects.toThrow(
       /unknown environment "staging".*known environments: a, b/,
+    );
+  });
+});
+
+/** An Application of this repository for environment `name` at `targetRevision`. */
+function application(name: string, targetRevision: string, sourcePath = `environments/${name}`): string {
+  return [
+    "apiVersion: argoproj.io/v1alpha1",
+    "kind: Application",
+    "metadata:",
+    `  name: policy-${name}`,
+    "  namespace: argocd",
+    `  labels: {mesh-policy.io/environment: ${name}}`,
+    "spec:",
+    "  project: default",
+    "  source:",
+    "    repoURL: https://example.com/policy.git",
+    `    targetRevision: ${targetRevision}`,
+    `    path: ${sourcePath}`,
+    "  destination: {name: in-cluster, namespace: shop}",
+    "",
+  ].join("\n");
+}
+
+describe("compareRevisions models Argo CD: a follows main, b is pinned", () => {
+  let pin: string;
+
+  beforeEach(async () => {
+    await repo.write({ "argocd/a.yaml": application("a", "main"), "argocd/b.yaml": application("b", base) });
+    pin = await repo.commit("a follows main, b is pinned to the first commit");
+  });
+
+  it("a base edit changes a on merge; b is unchanged on merge, its next promotion pending", async () => {
+    await repo.write({ "base/virtual-service.yaml": POLICY_REPOSITORY["base/virtual-service.yaml"]!.replace("timeout: 5s", "timeout: 9s") });
+    await repo.commit("longer timeout");
+
+    const report = await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", cacheDir });
+
+    expect(report.environments.map((e) => [e.name, e.changed[0]?.changes[0]?.path])).toEqual([["a", "spec.http[0].timeout"]]);
+    expect(report.unchangedEnvironments).toEqual(["b"]);
+    expect(report.pending.map((e) => [e.name, e.changed[0]?.changes[0]?.path, e.changed[0]?.changes[0]?.new])).toEqual([["b", "spec.http[0].timeout", "9s"]]);
+    expect(report.summary).toEqual({ changesOnMerge: true, widensAccess: [], widensProd: false, pending: ["b"] });
+    expect(report.deployments.find((d) => d.name === "b")).toMatchObject({
+      before: { tracking: "pin", commit: base, targetRevision: base, application: { name: "policy-b", file: "argocd/b.yaml" } },
+      after: { tracking: "pin", commit: base },
+    });
+    const text = formatDiffText(report);
+    expect(text).toContain(`unchanged on merge: b (pinned to ${base.slice(0, 12)} by argocd/b.yaml)`);
+    expect(text).toMatch(/\npending, not applied on merge: what b would receive at the next promotion/);
+    const markdown = formatDiffMarkdown(report);
+    expect(markdown).toContain(`| b | pinned to ${base.slice(0, 12)} | unchanged (pending at its next promotion) | 0 | 0 | 0 |`);
+    expect(markdown).toContain("<details><summary>⏳ pending, not applied on merge: b at the next promotion: 1 change</summary>");
+  });
+
+  it("moving the pin is b's change on merge: its rendering at the old pin against the new", async () => {
+    await repo.write({ "base/virtual-service.yaml": POLICY_REPOSITORY["base/virtual-service.yaml"]!.replace("timeout: 5s", "timeout: 9s") });
+    const candidate = await repo.commit("longer timeout");
+    await repo.write({ "argocd/b.yaml": application("b", candidate) });
+    await repo.commit("promote a to b");
+
+    const report = await diffRevisions({ repoRoot: repo.root, base: "HEAD~2", cacheDir });
+
+    // a changes by the timeout (main moved); b by its pin.
+    expect(report.environments.map((e) => e.name)).toEqual(["a", "b"]);
+    expect(report.environments.find((e) => e.name === "b")?.changed[0]?.changes.map((c) => [c.path, c.old, c.new])).toEqual([["spec.http[0].timeout", "5s", "9s"]]);
+    expect(report.pending).toEqual([]);
+    expect(report.deployments.find((d) => d.name === "b")).toMatchObject({ before: { commit: base }, after: { commit: candidate } });
+    // The same change as a's, shown once, with b's move.
+    expect(formatDiffText(report)).toContain(`\na, b (pin ${base.slice(0, 12)} → ${candidate.slice(0, 12)}): same change — 0 added, 1 changed, 0 removed\n`);
+
+    // The promotion alone (the pull request that only moves the pin): only b changes.
+    const promotion = await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", cacheDir });
+    expect(promotion.environments.map((e) => e.name)).toEqual(["b"]);
+    expect(promotion.unchangedEnvironments).toEqual(["a"]);
+    expect(promotion.summary.changesOnMerge).toBe(true);
+    expect(pin).not.toBe(candidate);
+  });
+
+  it("an Application that renders another path changes on merge by that path", async () => {
+    await repo.write({ "argocd/a.yaml": application("a", "main", "environments/b") });
+    await repo.commit("a renders b's folder");
+
+    const report = await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", cacheDir });
+
+    expect(report.environments.map((e) => e.name)).toEqual(["a"]);
+    expect(report.environments[0]?.changed[0]?.changes.map((c) => [c.path, c.old, c.new])).toEqual([
+      ["spec.http[0].route[0].weight", 80, 90],
+      ["spec.http[0].route[1].weight", 20, 10],
+    ]);
+    expect(formatDiffText(report)).not.toContain("pending");
+  });
+
+  it("names an Application pinned to a commit the repository does not have", async () => {
+    await repo.write({ "argocd/b.yaml": application("b", "d".repeat(40)) });
+    await repo.commit("pin b to nothing");
+    await expect(diffRevisions({ repoRoot: repo.root, base: "HEAD~1", cacheDir })).rejects.toThrow(
+      /policy-b \(argocd\/b\.yaml\) pins d{40}, which this repository does not have; fetch it/,
     );
   });
 });

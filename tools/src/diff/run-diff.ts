@@ -1,9 +1,10 @@
 import { UserError } from "../model/errors.js";
 import type { Resource } from "../model/resource.js";
-import { diffResources } from "./diff-resources.js";
-import { changeCount, DIFF_REPORT_VERSION, type DiffReport, type DiffSide, type EnvironmentDiff } from "./diff-report.js";
+import { deploymentOf, environmentSources, type ApplicationSource } from "./deployments.js";
+import { DIFF_REPORT_VERSION, type Deployment, type DiffReport, type DiffSide, type EnvironmentDeployment, type EnvironmentDiff } from "./diff-report.js";
+import { compareEnvironment, summarize } from "./environment-diff.js";
 import { compareKeys } from "./normalize.js";
-import { renderAtRevision, renderWorkingTree, resolveCommit, type RenderedTree } from "./render-revision.js";
+import { Checkouts, renderAtRevision, renderWorkingTree, resolveCommit, type CheckedOutTree, type RenderedTree } from "./render-revision.js";
 
 export interface DiffRevisionsOptions {
   repoRoot: string;
@@ -18,72 +19,147 @@ export interface DiffRevisionsOptions {
   environments?: readonly string[];
   cacheDir?: string | false;
   toolsRoot?: string;
+  /**
+   * Read each environment's Argo CD Application at both revisions (default). False: every
+   * environment is compared as the two revisions render it (`diff --base pinned ENV`).
+   */
+  argocd?: boolean;
 }
 
 /**
- * What Argo CD would change in each environment if `head` replaced `base`: every environment is
- * rendered at both revisions (an environment whose inputs are the same on both sides renders once,
- * through the render cache) and compared object by object. An environment only one side has is
- * reported whole, as added or removed.
+ * What Argo CD would change in each environment if `head` were merged into `base`
+ * ({@link compareRevisions}).
  */
 export async function diffRevisions(options: DiffRevisionsOptions): Promise<DiffReport> {
   return (await compareRevisions(options)).report;
 }
 
-/** The diff report together with the two rendered trees it was computed from. */
+/** The diff report together with what each environment that changes on merge renders after it. */
 export interface RevisionComparison {
   report: DiffReport;
-  base: RenderedTree;
-  head: RenderedTree;
+  /** The objects Argo CD applies after the merge, for every environment that changes on merge (and exists then). */
+  deployed: Map<string, Resource[]>;
 }
 
-/** diffRevisions, keeping the rendered trees for callers that derive more from them (who can reach whom). */
+/**
+ * Models Argo CD: each environment is rendered at the source its Application names at each
+ * revision (argocd/applications, read at `base` for before the merge and at `head` for after).
+ * An environment that follows the branch (or has no Application) is rendered at `base` and at
+ * `head`; a pinned one at its pin before and after, so it changes on merge only when its pin or
+ * its Application's path changes. For a pinned environment, what the head would bring at its
+ * next promotion (its pin against the head's rendering) is reported apart, as pending. Every
+ * rendering goes through the render cache, so an environment whose inputs are the same renders once.
+ */
 export async function compareRevisions(options: DiffRevisionsOptions): Promise<RevisionComparison> {
   const { repoRoot } = options;
   const workingTree = "head" in options && options.head === undefined;
   const headRef = options.head ?? "HEAD";
-  const shared = {
-    repoRoot,
-    ...(options.environments === undefined ? {} : { environments: options.environments }),
+  const renderOptions = {
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.toolsRoot === undefined ? {} : { toolsRoot: options.toolsRoot }),
   };
   // Both names checked before anything renders, so a typo fails at once.
   await resolveCommit(repoRoot, options.base);
   if (!workingTree) await resolveCommit(repoRoot, headRef);
-  // One side after the other, so that the second finds the first's renders in the cache.
-  const base = await renderAtRevision({ ...shared, ref: options.base });
-  const head = workingTree ? await renderWorkingTree(shared) : await renderAtRevision({ ...shared, ref: headRef });
+  const checkouts = await Checkouts.create(repoRoot);
+  try {
+    const baseTree = await checkouts.revision(options.base);
+    const headTree = workingTree ? await checkouts.workingTree() : await checkouts.revision(headRef);
+    const useArgoCd = options.argocd ?? true;
+    const baseSources = useArgoCd ? await environmentSources(baseTree.root) : new Map<string, ApplicationSource>();
+    const headSources = useArgoCd ? await environmentSources(headTree.root) : new Map<string, ApplicationSource>();
 
-  const known = new Set([...base.available, ...head.available]);
-  for (const requested of options.environments ?? []) {
-    if (!known.has(requested)) {
-      throw new UserError(
-        `unknown environment "${requested}": environments/${requested} has no kustomization at ${options.base} ` +
-          `or ${workingTree ? "in the working tree" : `at ${headRef}`}; known environments: ${[...known].sort(compareKeys).join(", ") || "none"}`,
-      );
+    const known = new Set([...baseTree.available, ...headTree.available, ...baseSources.keys(), ...headSources.keys()]);
+    for (const requested of options.environments ?? []) {
+      if (!known.has(requested)) {
+        throw new UserError(
+          `unknown environment "${requested}": neither environments/${requested} nor an Application for it exists at ${options.base} ` +
+            `or ${workingTree ? "in the working tree" : `at ${headRef}`}; known environments: ${[...known].sort(compareKeys).join(", ") || "none"}`,
+        );
+      }
     }
+    const names = [...known].filter((name) => (options.environments ?? []).length === 0 || options.environments?.includes(name)).sort(compareKeys);
+    const deployments: EnvironmentDeployment[] = [];
+    for (const name of names) {
+      deployments.push({
+        name,
+        before: await deploymentOf(checkouts, baseTree, name, baseSources.get(name)),
+        after: await deploymentOf(checkouts, headTree, name, headSources.get(name)),
+      });
+    }
+
+    const treeOf = async (deployment: Deployment, side: CheckedOutTree): Promise<CheckedOutTree> =>
+      deployment.tracking === "branch" || deployment.commit === null ? side : checkouts.revision(deployment.commit);
+    const render = async (deployment: Deployment | null, side: CheckedOutTree, name: string): Promise<Resource[] | undefined> => {
+      if (deployment === null) return undefined;
+      const rendered = await checkouts.render(await treeOf(deployment, side), [{ name, path: deployment.path }], renderOptions);
+      return rendered.get(deployment.path);
+    };
+    // Side after side, so that each finds the renders the one before it cached.
+    const before = await Promise.all(deployments.map((d) => render(d.before, baseTree, d.name)));
+    const after = await Promise.all(deployments.map((d) => render(d.after, headTree, d.name)));
+    const atHead = await Promise.all(
+      deployments.map((d) => (d.after?.tracking === "pin" ? render({ ...d.after, tracking: "branch" }, headTree, d.name) : Promise.resolve(undefined))),
+    );
+
+    const environments: EnvironmentDiff[] = [];
+    const unchangedEnvironments: string[] = [];
+    const pending: EnvironmentDiff[] = [];
+    const deployed = new Map<string, Resource[]>();
+    deployments.forEach((deployment, index) => {
+      const { name } = deployment;
+      const diff = compareEnvironment(name, before[index], after[index]);
+      if (diff === undefined) unchangedEnvironments.push(name);
+      else {
+        environments.push(diff);
+        const objects = after[index];
+        if (objects !== undefined) deployed.set(name, objects);
+      }
+      if (deployment.after?.tracking === "pin") {
+        const next = compareEnvironment(name, after[index], atHead[index]);
+        if (next !== undefined) pending.push(next);
+      }
+    });
+    const report: DiffReport = {
+      version: DIFF_REPORT_VERSION,
+      base: sideOf(baseTree, null),
+      head: sideOf(headTree, null),
+      deployments: useArgoCd ? deployments : [],
+      environments,
+      unchangedEnvironments,
+      pending,
+      summary: summarize(environments, pending),
+    };
+    return { report, deployed };
+  } finally {
+    await checkouts.dispose();
   }
-  return { report: diffTrees(base, head), base, head };
 }
 
 /**
- * The report between two rendered trees, environment by environment; an environment only one
- * side has is reported whole, as added or removed.
+ * The report between two rendered trees, environment by environment, without a model of Argo CD
+ * (a promotion's current pin against its candidate); an environment only one side has is
+ * reported whole, as added or removed.
  */
 export function diffTrees(base: RenderedTree, head: RenderedTree): DiffReport {
   const names = new Set([...base.environments.keys(), ...head.environments.keys()]);
   const environments: EnvironmentDiff[] = [];
   const unchangedEnvironments: string[] = [];
   for (const name of [...names].sort(compareKeys)) {
-    const before = base.environments.get(name);
-    const after = head.environments.get(name);
-    const status = before === undefined ? "added" : after === undefined ? "removed" : "changed";
-    const diff = diffResources(before ?? [], after ?? []);
-    if (status === "changed" && changeCount(diff) === 0) unchangedEnvironments.push(name);
-    else environments.push({ name, status, ...diff });
+    const diff = compareEnvironment(name, base.environments.get(name), head.environments.get(name));
+    if (diff === undefined) unchangedEnvironments.push(name);
+    else environments.push(diff);
   }
-  return { version: DIFF_REPORT_VERSION, base: sideOf(base, null), head: sideOf(head, null), environments, unchangedEnvironments };
+  return {
+    version: DIFF_REPORT_VERSION,
+    base: sideOf(base, null),
+    head: sideOf(head, null),
+    deployments: [],
+    environments,
+    unchangedEnvironments,
+    pending: [],
+    summary: summarize(environments, []),
+  };
 }
 
 export interface DiffEnvironmentsOptions {
@@ -125,19 +201,20 @@ export async function diffEnvironments(options: DiffEnvironmentsOptions): Promis
     }
     return resources;
   };
-  const before = resourcesOf(to);
-  const after = resourcesOf(from);
-  const diff = diffResources(before, after);
-  const changed = changeCount(diff) > 0;
+  const diff = compareEnvironment(to, resourcesOf(to), resourcesOf(from));
+  const environments = diff === undefined ? [] : [diff];
   return {
     version: DIFF_REPORT_VERSION,
     base: sideOf(tree, to),
     head: sideOf(tree, from),
-    environments: changed ? [{ name: to, status: "changed", ...diff }] : [],
-    unchangedEnvironments: changed ? [] : [to],
+    deployments: [],
+    environments,
+    unchangedEnvironments: diff === undefined ? [to] : [],
+    pending: [],
+    summary: summarize(environments, []),
   };
 }
 
-function sideOf(tree: RenderedTree, environment: string | null): DiffSide {
+function sideOf(tree: { ref: string | null; commit: string | null }, environment: string | null): DiffSide {
   return { ref: tree.ref, commit: tree.commit, environment };
 }

@@ -8,6 +8,11 @@ export interface RuleReport {
   /** JSON pointer of the field at fault ("" for the whole object). */
   pointer: string;
   message: string;
+  /**
+   * Other fields the finding depends on (a retry budget depends on the route's timeout): when a
+   * patch sets one of them, the finding is reported at the patch.
+   */
+  related?: readonly string[];
   /** Only where this occurrence is more or less serious than the rule's default. */
   severity?: Severity;
 }

@@ -2,7 +2,7 @@ import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
 import { MeshIndex } from "../mesh/mesh-index.js";
 import { LINT_RULES } from "./registry.js";
-import type { LintRule } from "./rule.js";
+import type { LintRule, RuleReport } from "./rule.js";
 import { readSuppressions } from "./suppressions.js";
 
 export interface LintResult {
@@ -26,19 +26,19 @@ export function lintResources(
         suppressed++;
         continue;
       }
-      findings.push(findingOf(rule, report.resource, report.pointer, report.message, report.severity ?? rule.severity));
+      findings.push(findingOf(rule, report, report.severity ?? rule.severity));
     }
   }
   return { findings, suppressed };
 }
 
-function findingOf(rule: LintRule, resource: Resource, pointer: string, message: string, severity: Finding["severity"]): Finding {
+function findingOf(rule: LintRule, report: RuleReport, severity: Finding["severity"]): Finding {
   return {
     ruleId: rule.id,
     ...(rule.code === undefined ? {} : { code: rule.code }),
     severity,
-    message,
-    resource: refOf(resource),
-    location: resource.origin.locate(pointer),
+    message: report.message,
+    resource: refOf(report.resource),
+    location: report.resource.origin.locate(report.pointer, report.related),
   };
 }

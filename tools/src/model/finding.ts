@@ -26,14 +26,31 @@ export interface Finding {
   code?: string;
   severity: Severity;
   message: string;
+  /** The one environment the finding concerns. */
   environment?: string;
+  /**
+   * The environments a finding concerns when it is the same in several of them (a mistake in a
+   * file they share): two or more, sorted; `environment` is then absent.
+   */
+  environments?: string[];
   resource?: ResourceRef;
   location?: SourceLocation;
 }
 
+/** Every environment a finding concerns: none for files given on the command line. */
+export function environmentsOf(finding: Finding): string[] {
+  return finding.environments ?? (finding.environment === undefined ? [] : [finding.environment]);
+}
+
+/** `prod`, or `dev, prod, staging` for a finding several environments share; undefined for files. */
+export function scopeOf(finding: Finding): string | undefined {
+  const environments = environmentsOf(finding);
+  return environments.length === 0 ? undefined : environments.join(", ");
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    compareStrings(a.environment ?? "", b.environment ?? "") ||
+    compareStrings(scopeOf(a) ?? "", scopeOf(b) ?? "") ||
     compareStrings(a.location?.file ?? "", b.location?.file ?? "") ||
     (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
     compareStrings(a.ruleId, b.ruleId) ||

@@ -6,8 +6,12 @@ export type JsonObject = { [key: string]: unknown };
 export interface ResourceOrigin {
   file: string;
   line: number;
-  /** The best source location for a JSON pointer into the object (the nearest field that exists). */
-  locate(pointer: string): SourceLocation;
+  /**
+   * The best source location for a JSON pointer into the object (the nearest field that exists).
+   * `related`: other fields the question depends on (a retry budget depends on the timeout); where
+   * a patch sets one of them and not the field itself, the patch is the place to look.
+   */
+  locate(pointer: string, related?: readonly string[]): SourceLocation;
 }
 
 export interface Resource {

@@ -3,7 +3,8 @@ import { CATALOG_RULE } from "../generate/check-generated.js";
 import { GENERATED_STALE_RULE } from "../generate/generate.js";
 import { LINT_RULES } from "../lint/registry.js";
 import { RENDER_RULE } from "./targets.js";
-import { KUSTOMIZATION_RULE } from "../render/check-kustomizations.js";
+import { KUSTOMIZATION_RULE, UNREACHED_RULE } from "../render/check-kustomizations.js";
+import { PATCH_TARGET_RULE } from "../render/check-patch-targets.js";
 import { SUPPRESSION_RULE } from "../lint/suppressions.js";
 import { INPUT_FILE_RULE } from "../load/load-paths.js";
 import { RESOURCE_SHAPE_RULE, YAML_SYNTAX_RULE } from "../load/resources-from-yaml.js";
@@ -29,6 +30,8 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   { id: GENERATED_STALE_RULE, severity: "error", summary: "Every file generated from base/catalog is what the catalog generates now (run mesh-policy generate)", docs: "README.md" },
   { id: CATALOG_RULE, severity: "error", summary: "base/catalog/catalog.jsonnet evaluates and passes its checks", docs: "README.md" },
   { id: KUSTOMIZATION_RULE, severity: "error", summary: "Every kustomization and component under base/ and overlays/ loads in kustomize (no unknown fields, no broken references)", docs: "README.md" },
+  { id: UNREACHED_RULE, severity: "warning", summary: "Every kustomization, component and YAML file under base/ and overlays/ is used by some environment", docs: "README.md" },
+  { id: PATCH_TARGET_RULE, severity: "error", summary: "Every patch target selects an object (kustomize skips a patch that selects nothing without a word)", docs: "README.md" },
   { id: RENDER_RULE, severity: "error", summary: "Every environment renders with kustomize (exit 2 when one does not)", docs: "README.md" },
   { id: INPUT_FILE_RULE, severity: "error", summary: "Every file given can be read", docs: "README.md" },
   { id: YAML_SYNTAX_RULE, severity: "error", summary: "Every file is valid YAML (no duplicate keys)", docs: "README.md" },

@@ -4,6 +4,8 @@ import type { Resource } from "../model/resource.js";
 import { admissionFindings } from "../validate/admission-findings.js";
 import { kubeconformFindings, runKubeconform } from "../validate/kubeconform.js";
 import { SchemaValidator } from "../validate/schema-validation.js";
+import { dropCascades } from "./cascades.js";
+import { mergeAcrossEnvironments } from "./merge-findings.js";
 import type { CheckTarget } from "./targets.js";
 
 export interface RunSummary {
@@ -28,7 +30,11 @@ export interface CheckStages {
   kubeconform?: { repoRoot: string };
 }
 
-/** Validates and/or lints each target; findings carry their environment and come out sorted. */
+/**
+ * Validates and/or lints each target; findings carry their environment (or, the same in several,
+ * their environments: reported once), leave out what follows from another finding, and come out
+ * sorted.
+ */
 export async function runChecks(targets: readonly CheckTarget[], stages: CheckStages): Promise<RunResult> {
   const validator = stages.validate ? new SchemaValidator() : undefined;
   const findings: Finding[] = [];
@@ -54,19 +60,19 @@ export async function runChecks(targets: readonly CheckTarget[], stages: CheckSt
       perTarget.push(...linted.findings);
       suppressed += linted.suppressed;
     }
-    for (const finding of perTarget) {
+    for (const finding of dropCascades(perTarget)) {
       findings.push(target.environment === undefined ? finding : { ...finding, environment: target.environment });
     }
   }
-  findings.sort(compareFindings);
+  const merged = mergeAcrossEnvironments(findings).sort(compareFindings);
   return {
-    findings,
+    findings: merged,
     summary: {
       environments: targets.filter((t) => t.environment !== undefined).length,
       resources: targets.reduce((sum, t) => sum + t.resources.length, 0),
-      errors: findings.filter((f) => f.severity === "error").length,
-      warnings: findings.filter((f) => f.severity === "warning").length,
-      infos: findings.filter((f) => f.severity === "info").length,
+      errors: merged.filter((f) => f.severity === "error").length,
+      warnings: merged.filter((f) => f.severity === "warning").length,
+      infos: merged.filter((f) => f.severity === "info").length,
       suppressed,
     },
   };

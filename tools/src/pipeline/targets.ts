@@ -5,7 +5,9 @@ import { findKustomizationFiles } from "../render/check-kustomizations.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
-import { resolveEnvironments } from "../render/environments.js";
+import { ENVIRONMENTS_DIR, resolveEnvironments } from "../render/environments.js";
+import { checkPatchTargets } from "../render/check-patch-targets.js";
+import { locateGeneratedInCatalog } from "../render/source-locator.js";
 import { RenderFailure, renderEnvironment, renderKustomization, type RenderOptions } from "../render/render-environment.js";
 
 export const RENDER_RULE = "render";
@@ -43,11 +45,11 @@ function environmentOf(label: string): string | undefined {
   return match?.[1];
 }
 
-function renderFailureFinding(failure: RenderFailure, repoRoot: string): Finding {
+function renderFailureFinding(failure: RenderFailure): Finding {
   return {
     ruleId: RENDER_RULE,
     severity: "error",
-    message: `kustomize cannot render this environment: ${failure.detail.reason.replaceAll(`${repoRoot}/`, "")}; fix this file, then run again`,
+    message: `kustomize cannot render this environment: ${failure.detail.reason}`,
     location: { file: failure.detail.file, line: failure.detail.line },
   };
 }
@@ -69,6 +71,8 @@ export interface TargetSelection {
   render?: RenderOptions;
   /** Called once per rendered environment, for progress on stderr. */
   onRendered?: (environment: string, detail: { resources: number; kustomizeVersion: string; fromCache: boolean }) => void;
+  /** Called when kustomize cannot build a kustomization (its own output is in `failure.details`). */
+  onRenderFailed?: (label: string, failure: RenderFailure) => void;
 }
 
 /**
@@ -84,7 +88,8 @@ export async function selectTargets(selection: TargetSelection): Promise<CheckTa
     if (loaded.resources.length === 0 && loaded.findings.length === 0 && kustomizeDirs.length === 0) {
       throw new UserError(`no YAML files in ${selection.paths.join(", ")}: nothing to check; name files or folders that hold Kubernetes YAML`);
     }
-    targets.push({ environment: undefined, resources: loaded.resources, loadFindings: loaded.findings });
+    const resources = await locateGeneratedInCatalog(loaded.resources, selection.repoRoot, selection.cwd);
+    targets.push({ environment: undefined, resources, loadFindings: loaded.findings });
     for (const root of roots) {
       const label = displayPath(root, selection.repoRoot);
       const environment = environmentOf(label);
@@ -93,9 +98,11 @@ export async function selectTargets(selection: TargetSelection): Promise<CheckTa
         return error;
       });
       if (rendered instanceof RenderFailure) {
-        targets.push({ environment, resources: [], loadFindings: [renderFailureFinding(rendered, selection.repoRoot)] });
+        selection.onRenderFailed?.(environment ?? label, rendered);
+        targets.push({ environment, resources: [], loadFindings: [renderFailureFinding(rendered)] });
       } else {
-        targets.push({ environment, resources: rendered.resources, loadFindings: rendered.findings });
+        const noOps = await checkPatchTargets(selection.repoRoot, root, rendered.resources);
+        targets.push({ environment, resources: rendered.resources, loadFindings: [...rendered.findings, ...noOps] });
       }
     }
   }
@@ -107,7 +114,8 @@ export async function selectTargets(selection: TargetSelection): Promise<CheckTa
         return error;
       });
       if (rendered instanceof RenderFailure) {
-        targets.push({ environment, resources: [], loadFindings: [renderFailureFinding(rendered, selection.repoRoot)] });
+        selection.onRenderFailed?.(environment, rendered);
+        targets.push({ environment, resources: [], loadFindings: [renderFailureFinding(rendered)] });
         continue;
       }
       selection.onRendered?.(environment, {
@@ -115,7 +123,8 @@ export async function selectTargets(selection: TargetSelection): Promise<CheckTa
         kustomizeVersion: rendered.kustomizeVersion,
         fromCache: rendered.fromCache,
       });
-      targets.push({ environment, resources: rendered.resources, loadFindings: rendered.findings });
+      const noOps = await checkPatchTargets(selection.repoRoot, path.join(selection.repoRoot, ENVIRONMENTS_DIR, environment), rendered.resources);
+      targets.push({ environment, resources: rendered.resources, loadFindings: [...rendered.findings, ...noOps] });
     }
   }
   return targets;

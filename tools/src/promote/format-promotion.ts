@@ -17,8 +17,9 @@ export function promotionTitle(plan: PromotionPlan): string {
 }
 
 /**
- * The pull-request body: summary, gates table, commits, and the rendered diff of `to` (cut to
- * fit GitHub's limit by formatDiffMarkdown, which says what it left out).
+ * The pull-request body: summary (with a warning when the promotion widens who can reach whom in
+ * `to`), gates table, commits, and the rendered diff of `to`: who can reach whom, then the objects
+ * (cut to fit GitHub's limit by formatDiffMarkdown, which says what it left out).
  */
 export function formatPromotionBody(plan: PromotionPlan): string {
   const short = (commit: string) => commit.slice(0, 12);
@@ -35,6 +36,7 @@ export function formatPromotionBody(plan: PromotionPlan): string {
     `| candidate | \`${short(plan.candidate.commit)}\` | ${cell(plan.candidate.subject)} (${cell(plan.candidate.selectedBy)}) |`,
     `| current pin | \`${short(plan.currentPin.commit)}\` | ${cell(plan.currentPin.subject)} |`,
     "",
+    ...wideningWarning(plan),
     "### Gates",
     "",
     "| gate | result | detail |",
@@ -63,6 +65,19 @@ export function formatPromotionBody(plan: PromotionPlan): string {
     maxLength: Math.max(2_000, MAX_BODY_LENGTH - head.length),
   });
   return `${head}${diff}`;
+}
+
+/** The one thing a reviewer of a promotion must not miss: more callers get through in `to`. */
+function wideningWarning(plan: PromotionPlan): string[] {
+  const access = plan.diff?.environments.find((e) => e.name === plan.to)?.access;
+  if (access === undefined || !access.widens) return [];
+  const wider = access.changes.filter((c) => c.direction !== "narrower").length;
+  return [
+    "> [!WARNING]",
+    `> This promotion **widens access in ${escapeMarkdown(plan.to)}**: ${wider} edge${wider === 1 ? "" : "s"} newly allowed or with wider ` +
+      `(or changed) conditions; see who can reach whom below.`,
+    "",
+  ];
 }
 
 function commitSection(commits: readonly CommitSummary[], heading: string): string[] {

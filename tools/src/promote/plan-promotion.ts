@@ -1,7 +1,6 @@
-import { loadArgoCd, environmentOf, POLICY_PROJECT, type ApplicationSourceView, type ApplicationView, type ArgoCdObjects } from "../argocd/argocd-objects.js";
+import { loadArgoCd, environmentApplications, environmentOf, type ApplicationView, type ArgoCdObjects, type EnvironmentApplication } from "../argocd/argocd-objects.js";
 import { checkProjectPermits, TRACKED_BRANCH } from "../argocd/check-argocd.js";
 import { COMMIT_SHA, firstLine, runGit } from "../util/git.js";
-import { normalizeGitUrl } from "../argocd/permissions.js";
 import { evaluateSyncWindows } from "../argocd/sync-window.js";
 import type { DiffReport } from "../diff/diff-report.js";
 import { renderAtRevision, resolveCommit, type RenderedTree } from "../diff/render-revision.js";
@@ -143,21 +142,9 @@ export async function planPromotion(options: PlanPromotionOptions): Promise<Prom
 // ---------------------------------------------------------------------------------------------
 // Applications and the candidate
 
-interface EnvironmentApplication {
-  application: ApplicationView;
-  source: ApplicationSourceView;
-}
-
 /** The one Application of this repository that deploys `environment`. */
 export function findEnvironmentApplication(argocd: Omit<ArgoCdObjects, "loadFindings">, environment: string): EnvironmentApplication {
-  const ownUrls = new Set((argocd.projects.get(POLICY_PROJECT)?.sourceRepos ?? []).map(normalizeGitUrl));
-  const found: EnvironmentApplication[] = [];
-  for (const application of argocd.applications) {
-    for (const source of application.sources) {
-      const own = ownUrls.size === 0 || ownUrls.has(normalizeGitUrl(source.repoURL));
-      if (own && environmentOf(application, source) === environment) found.push({ application, source });
-    }
-  }
+  const found = environmentApplications(argocd, environment);
   if (found.length === 1) return found[0] as EnvironmentApplication;
   if (found.length === 0) {
     const known = [...new Set(argocd.applications.flatMap((a) => a.sources.map((s) => environmentOf(a, s))).filter((e) => e !== undefined))].sort();

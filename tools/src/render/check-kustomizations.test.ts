@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkKustomizationFiles, findKustomizationFiles } from "./check-kustomizations.js";
+import { checkKustomizationFiles, checkSharedFolders, findKustomizationFiles } from "./check-kustomizations.js";
 
 let repo: string;
 
@@ -41,8 +41,8 @@ describe("checkKustomizationFiles (real kustomize)", () => {
       ["kustomization", "base/kustomization.yaml", 3],
       ["kustomization", "overlays/trait/kustomization.yaml", 3],
     ]);
-    expect(findings[0]?.message).toMatch(/^kustomize rejects this kustomization: .*unknown field "patchesStrategicMerg"/);
-    expect(findings[1]?.message).toMatch(/^kustomize rejects this Component: .*unknown field "resource"/);
+    expect(findings[0]?.message).toMatch(/^kustomize rejects this kustomization: unknown field "patchesStrategicMerg"/);
+    expect(findings[1]?.message).toMatch(/^kustomize rejects this Component: unknown field "resource"/);
     expect(findings.every((f) => !f.message.includes(repo))).toBe(true);
   });
 
@@ -51,5 +51,32 @@ describe("checkKustomizationFiles (real kustomize)", () => {
     const findings = await checkKustomizationFiles(repo, [path.join(repo, "base/kustomization.yaml")]);
     expect(findings).toHaveLength(1);
     expect(findings[0]?.message).toContain("missing.yaml");
+  });
+});
+
+describe("checkSharedFolders: what no environment reaches under base/ and overlays/", () => {
+  beforeEach(async () => {
+    await write("environments/e/kustomization.yaml", "resources:\n- ../../base\ncomponents:\n- ../../overlays/trait\n");
+  });
+
+  it("is silent when every environment input is used", async () => {
+    expect(await checkSharedFolders(repo, ["base", "overlays"])).toEqual([]);
+  });
+
+  it("names a kustomization, a component and a file no environment reaches, and still loads the unreached kustomizations", async () => {
+    await write("base/orders/kustomization.yaml", "resources:\n- sa.yaml\n- missing.yaml\n");
+    await write("base/orders/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: orders\n");
+    await write("overlays/unused/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonLabels: {team: orders}\n");
+    await write("base/forgotten.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: forgotten\n");
+    const findings = await checkSharedFolders(repo, ["base", "overlays"]);
+    expect(findings.map((f) => [f.ruleId, f.severity, f.location?.file, f.location?.line])).toEqual([
+      ["unreached-kustomize-input", "warning", "base/orders/kustomization.yaml", 1],
+      ["unreached-kustomize-input", "warning", "overlays/unused/kustomization.yaml", 1],
+      ["unreached-kustomize-input", "warning", "base/forgotten.yaml", 1],
+      ["kustomization", "error", "base/orders/kustomization.yaml", 3],
+    ]);
+    expect(findings[0]?.message).toMatch(/^no environment uses this kustomization: /);
+    expect(findings[1]?.message).toMatch(/^no environment uses this Component: /);
+    expect(findings[2]?.message).toMatch(/list it in base\/kustomization\.yaml, or delete it$/);
   });
 });

@@ -4,33 +4,98 @@ import path from "node:path";
 import { execa } from "execa";
 import { parse } from "yaml";
 import { displayPath } from "../load/load-paths.js";
+import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject } from "../model/resource.js";
+import { diagnoseKustomizeFailure } from "./diagnose-kustomize-failure.js";
+import { ENVIRONMENTS_DIR, listEnvironments } from "./environments.js";
 import { findKustomize } from "./kustomize-binary.js";
+import { collectKustomizeInputs } from "./kustomize-inputs.js";
 
 export const KUSTOMIZATION_RULE = "kustomization";
+export const UNREACHED_RULE = "unreached-kustomize-input";
 
 const KUSTOMIZATION_FILE = /^(kustomization\.ya?ml|Kustomization)$/;
+const YAML_FILE = /\.ya?ml$/i;
 const SKIPPED_DIRS = new Set(["node_modules", ".git", ".tools", ".cache", "dist"]);
 
 /** Every kustomization file below the given folders, sorted. */
 export async function findKustomizationFiles(dirs: readonly string[]): Promise<string[]> {
+  return (await findFiles(dirs, (name) => KUSTOMIZATION_FILE.test(name))).sort();
+}
+
+async function findFiles(dirs: readonly string[], wanted: (name: string) => boolean): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) await walk(path.join(dir, entry.name));
-      else if (entry.isFile() && KUSTOMIZATION_FILE.test(entry.name)) found.push(path.join(dir, entry.name));
+      else if (entry.isFile() && wanted(entry.name)) found.push(path.join(dir, entry.name));
     }
   };
   for (const dir of dirs) await walk(dir);
-  return found.sort();
+  return found;
+}
+
+/**
+ * `check`'s view of the shared folders (base/, overlays/): every kustomization, component and
+ * YAML file there that no environment's build reads is a warning naming it (Argo CD never applies
+ * it; a workload folder missing from base/kustomization.yaml, a patch file nobody lists), and each
+ * unreached kustomization is still loaded by kustomize, so that a mistake in it does not wait for
+ * the day an environment uses it. What environments reach is checked by rendering them.
+ */
+export async function checkSharedFolders(repoRoot: string, dirs: readonly string[]): Promise<Finding[]> {
+  const reached = await environmentInputs(repoRoot);
+  const absolute = dirs.map((dir) => path.join(repoRoot, dir));
+  const unreached = (await findKustomizationFiles(absolute)).filter((file) => !reached.has(file));
+  const unreachedDirs = unreached.map((file) => path.dirname(file));
+  const strayFiles = (await findFiles(absolute, (name) => YAML_FILE.test(name) && !KUSTOMIZATION_FILE.test(name)))
+    .filter((file) => !reached.has(file) && !unreachedDirs.some((dir) => isInside(file, dir)))
+    .sort();
+  const warning = (file: string, message: string): Finding => ({
+    ruleId: UNREACHED_RULE,
+    severity: "warning",
+    message,
+    location: { file: displayPath(file, repoRoot), line: 1 },
+  });
+  const kinds = await Promise.all(unreached.map(async (file) => kindOf(await readFile(file, "utf8").catch(() => ""))));
+  return [
+    ...unreached.map((file, index) =>
+      warning(
+        file,
+        `no environment uses this ${kinds[index] ?? "kustomization"}: no environments/<env>/kustomization.yaml reaches it ` +
+          "through resources or components, so Argo CD never applies it; list it where it belongs, or delete it",
+      ),
+    ),
+    ...strayFiles.map((file) =>
+      warning(
+        file,
+        `no environment reads this file: no kustomization an environment uses lists it (in resources, components or patches), ` +
+          `so Argo CD never applies it; list it in ${displayPath(path.join(path.dirname(file), "kustomization.yaml"), repoRoot)}, or delete it`,
+      ),
+    ),
+    ...(await checkKustomizationFiles(repoRoot, unreached)),
+  ];
+}
+
+/** Every file the environments' builds read (kustomizations included), absolute. */
+async function environmentInputs(repoRoot: string): Promise<Set<string>> {
+  const reached = new Set<string>();
+  for (const environment of await listEnvironments(repoRoot)) {
+    const inputs = await collectKustomizeInputs(path.join(repoRoot, ENVIRONMENTS_DIR, environment), repoRoot).catch((error: unknown) => {
+      // An environment whose kustomization does not load is reported when it is rendered.
+      if (error instanceof UserError) return undefined;
+      throw error;
+    });
+    for (const file of inputs?.files ?? []) reached.add(file);
+  }
+  return reached;
 }
 
 /**
  * Has kustomize itself load each kustomization (its strict parser rejects unknown fields and
  * broken references): a Kustomization is built as it is, a Component through a throw-away
- * kustomization that includes it. This covers the files no environment reaches.
+ * kustomization that includes it. A failure is reported at the file and line that caused it.
  */
 export async function checkKustomizationFiles(repoRoot: string, files: readonly string[]): Promise<Finding[]> {
   if (files.length === 0) return [];
@@ -39,10 +104,10 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
   try {
     const findings: Finding[] = [];
     for (const [index, file] of files.entries()) {
-      const text = await readFile(file, "utf8");
+      const kind = kindOf(await readFile(file, "utf8"));
       const dir = path.dirname(file);
       let buildDir = dir;
-      if (kindOf(text) === "Component") {
+      if (kind === "Component") {
         buildDir = path.join(scratch, String(index));
         await mkdir(buildDir);
         await writeFile(
@@ -52,17 +117,29 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
       }
       const result = await execa(kustomize.command, [...kustomize.buildArgs, buildDir], { reject: false });
       if (result.exitCode === 0) continue;
-      const reason = firstError(result.stderr, scratch, repoRoot);
+      const diagnosis = await diagnose(result.stderr, repoRoot, buildDir, file);
+      // A component is built through a throw-away kustomization: what is wrong is in the component.
+      const where = diagnosis.file.startsWith(scratch) ? { ...diagnosis, file: displayPath(file, repoRoot), line: 1 } : diagnosis;
       findings.push({
         ruleId: KUSTOMIZATION_RULE,
         severity: "error",
-        message: `kustomize rejects this ${kindOf(text) ?? "kustomization"}: ${reason}`,
-        location: { file: displayPath(file, repoRoot), line: lineOfUnknownField(text, reason) },
+        message: `kustomize rejects this ${kind ?? "kustomization"}: ${where.message}`,
+        location: { file: where.file, line: where.line },
       });
     }
     return findings;
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function diagnose(stderr: string, repoRoot: string, buildDir: string, file: string): Promise<{ file: string; line: number; message: string }> {
+  try {
+    const inputs = await collectKustomizeInputs(buildDir, repoRoot);
+    return await diagnoseKustomizeFailure(stderr, { repoRoot, buildDir, inputs });
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { file: displayPath(file, repoRoot), line: 1, message: error.message };
   }
 }
 
@@ -75,19 +152,7 @@ function kindOf(text: string): string | undefined {
   }
 }
 
-/** kustomize's first error line, without the temporary and absolute paths it names. */
-function firstError(stderr: string, scratch: string, repoRoot: string): string {
-  const line = stderr.split("\n").find((l) => l.trim() !== "") ?? "kustomize failed";
-  return line
-    .replace(/^Error:\s*/, "")
-    .replaceAll('\\"', '"')
-    .replaceAll(`${scratch}/`, "")
-    .replaceAll(`${repoRoot}/`, "");
-}
-
-function lineOfUnknownField(text: string, reason: string): number {
-  const field = /unknown field "([^"]+)"/.exec(reason)?.[1];
-  if (field === undefined) return 1;
-  const index = text.split("\n").findIndex((line) => new RegExp(`^\\s*${field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`).test(line));
-  return index === -1 ? 1 : index + 1;
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
 }

@@ -95,11 +95,15 @@ describe("renderEnvironment (real kustomize)", () => {
     expect(again.yaml).toContain("timeout: 30s");
   });
 
-  it("reports a kustomize failure with the command and kustomize's own message", async () => {
+  it("reports a kustomize failure in one sentence at the line that caused it, kustomize's own output apart", async () => {
     await write("environments/prod/kustomization.yaml", "resources:\n- ../../base\n- missing.yaml\n");
-    const failure = renderEnvironment(repo, "prod", { cacheDir: false });
-    await expect(failure).rejects.toBeInstanceOf(UserError);
-    await expect(failure).rejects.toThrow(/kustomize failed to render prod: `.*build environments\/prod`[\s\S]*missing\.yaml/);
+    const failure = await renderEnvironment(repo, "prod", { cacheDir: false }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(UserError);
+    expect((failure as UserError).message).toBe(
+      "kustomize cannot render prod: environments/prod/kustomization.yaml:3: resources entry missing.yaml names environments/prod/missing.yaml, " +
+        "which does not exist; fix the path or add the file",
+    );
+    expect((failure as UserError).details).toMatch(/`.*build environments\/prod` exited 1:[\s\S]*missing\.yaml/);
   });
 
   it("names the input file and line when kustomize fails on a patch that is not valid YAML", async () => {
@@ -107,7 +111,7 @@ describe("renderEnvironment (real kustomize)", () => {
     const failure = await renderEnvironment(repo, "prod", { cacheDir: false }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RenderFailure);
     expect((failure as RenderFailure).detail).toMatchObject({ file: "environments/prod/routing.yaml", line: 3 });
-    expect((failure as RenderFailure).message).toMatch(/because environments\/prod\/routing\.yaml:3 is not valid \(invalid YAML: /);
+    expect((failure as RenderFailure).message).toMatch(/^kustomize cannot render prod: environments\/prod\/routing\.yaml:3: invalid YAML: /);
   });
 
   it("reports a referenced folder without a kustomization", async () => {

@@ -2,15 +2,14 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
-import { displayPath } from "../load/load-paths.js";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
-import { parseYamlDocuments } from "../load/yaml-documents.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { ENVIRONMENTS_DIR } from "./environments.js";
 import { collectKustomizeInputs } from "./kustomize-inputs.js";
+import { diagnoseKustomizeFailure } from "./diagnose-kustomize-failure.js";
 import { findKustomize } from "./kustomize-binary.js";
 import { SourceLocator } from "./source-locator.js";
 
@@ -74,16 +73,12 @@ export async function renderKustomization(
     const args = [...kustomize.buildArgs, ...KUSTOMIZE_BUILD_OPTIONS, path.relative(repoRoot, buildDir) || "."];
     const result = await execa(kustomize.command, args, { cwd: repoRoot, reject: false, maxBuffer: 512 * 1024 * 1024 });
     if (result.exitCode !== 0 || result.failed) {
-      // kustomize rarely says which file and line is broken: a YAML error in an input, we can.
-      const broken = await firstYamlProblem(inputs.files, repoRoot);
-      const where = broken ?? { file: path.join(path.relative(repoRoot, buildDir), "kustomization.yaml").split(path.sep).join("/"), line: 1 };
-      const reason = broken?.reason ?? oneLine(result.stderr || (result.shortMessage ?? ""), repoRoot);
+      const output = result.stderr || (result.shortMessage ?? "");
+      const diagnosis = await diagnoseKustomizeFailure(output, { repoRoot, buildDir, inputs });
       throw new RenderFailure(
-        `kustomize failed to render ${label}` +
-          (broken === undefined ? "" : ` because ${broken.file}:${broken.line} is not valid (${broken.reason})`) +
-          `: \`${kustomize.command} ${args.join(" ")}\` exited ${result.exitCode ?? "abnormally"}:\n` +
-          `${tail(result.stderr || (result.shortMessage ?? ""))}\nFix ${where.file}, then run again.`,
-        { ...where, reason },
+        `kustomize cannot render ${label}: ${diagnosis.file}:${diagnosis.line}: ${diagnosis.message}`,
+        { file: diagnosis.file, line: diagnosis.line, reason: diagnosis.message },
+        `\`${kustomize.command} ${args.join(" ")}\` exited ${result.exitCode ?? "abnormally"}:\n${tail(output)}`,
       );
     }
     yaml = result.stdout.endsWith("\n") || result.stdout === "" ? result.stdout : `${result.stdout}\n`;
@@ -121,28 +116,13 @@ async function inputHash(repoRoot: string, files: readonly string[], extra: read
 export class RenderFailure extends UserError {
   constructor(
     message: string,
-    /** The file to fix (an input with invalid YAML, else the kustomization) and what kustomize said. */
+    /** The file and line to fix, and why (diagnoseKustomizeFailure). */
     readonly detail: { file: string; line: number; reason: string },
+    /** kustomize's own command and output. */
+    details: string,
   ) {
-    super(message);
+    super(message, details);
   }
-}
-
-/** kustomize's message on one line, without the absolute paths it names. */
-function oneLine(text: string, repoRoot: string): string {
-  const joined = text.replace(/^Error:\s*/, "").replaceAll(`${repoRoot}/`, "").replace(/\s+/g, " ").trim();
-  return joined === "" ? "kustomize failed" : joined.length > 400 ? `${joined.slice(0, 400)}…` : joined;
-}
-
-/** The first local input of the build (resources, patches) that is not valid YAML, if any. */
-async function firstYamlProblem(files: readonly string[], repoRoot: string): Promise<{ file: string; line: number; reason: string } | undefined> {
-  for (const file of files) {
-    if (!/\.ya?ml$/i.test(file)) continue;
-    const text = await readFile(file, "utf8").catch(() => undefined);
-    const problem = text === undefined ? undefined : parseYamlDocuments(text).problems[0];
-    if (problem !== undefined) return { file: displayPath(file, repoRoot), line: problem.line, reason: `invalid YAML: ${problem.message}` };
-  }
-  return undefined;
 }
 
 function tail(text: string, lines = 20): string {

@@ -1,20 +1,34 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
+import { CatalogSourceMap } from "../generate/catalog-source-map.js";
+import { isGeneratedText } from "../generate/format-generated.js";
 import { displayPath } from "../load/load-paths.js";
 import { parseYamlDocuments, type ParsedDocument } from "../load/yaml-documents.js";
 import type { SourceLocation } from "../model/finding.js";
-import { isJsonObject, type Resource, type ResourceOrigin } from "../model/resource.js";
+import { isJsonObject, pointerSegments, type JsonObject, type Resource, type ResourceOrigin } from "../model/resource.js";
 import type { PatchSource } from "./kustomize-inputs.js";
+import { patchDocuments } from "./patch-documents.js";
+import { targetSelects } from "./patch-target.js";
 
 export const ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 
+/** The line a patch sets a field at, or undefined when the patch does not set it. */
+type PatchClaim = (pointer: string) => number | undefined;
+
 /**
- * Maps rendered objects back to the files a person edits: the resource's own file (from
- * kustomize's origin annotation) and, for fields a patch sets, the patch file.
+ * Maps rendered objects back to the lines a person edits:
+ * - a field a patch sets (the field itself, a field that contains it, or, for a field below the
+ *   object's top level, a value inside it) is located in the patch, the last patch applied first;
+ * - any other field in the object's own file (kustomize's origin annotation);
+ * - except that a field of a file generated from the service catalog is located at the catalog
+ *   line that produced it.
+ * `related` pointers (fields a finding depends on, such as the timeout of a retries finding) are
+ * tried in patches after the pointer itself.
  */
 export class SourceLocator {
-  private readonly files = new Map<string, Promise<ParsedDocument[]>>();
+  private readonly texts = new Map<string, Promise<string | undefined>>();
+  private catalog: Promise<CatalogSourceMap | undefined> | undefined;
 
   constructor(
     private readonly repoRoot: string,
@@ -27,65 +41,164 @@ export class SourceLocator {
     if (originPath === undefined) return rendered.origin;
     const sourceFile = path.resolve(this.buildDir, originPath);
     const shown = displayPath(sourceFile, this.repoRoot);
-    const sourceDoc = pickDocument(await this.documents(sourceFile), rendered);
-    const patchLocators = await this.patchLocatorsFor(rendered);
-    const locate = (pointer: string): SourceLocation => {
+    const text = await this.text(sourceFile);
+    const sourceDoc = pickDocument(text === undefined ? [] : parseYamlDocuments(text).documents, rendered);
+    const catalog = text !== undefined && isGeneratedText(text) && isJsonObject(sourceDoc?.value) ? await this.catalogMap() : undefined;
+    const own = (pointer: string): SourceLocation => {
+      const generatedObject = sourceDoc?.value;
+      const catalogLine = catalog === undefined || !isJsonObject(generatedObject) ? undefined : catalog.locate(shown, generatedObject, pointer);
+      if (catalog !== undefined && catalogLine !== undefined) return { file: catalog.file, line: catalogLine };
+      return { file: shown, line: sourceDoc?.lineOf(pointer).line ?? 1 };
+    };
+    const claims = await this.patchClaimsFor(rendered);
+    const locate = (pointer: string, related: readonly string[] = []): SourceLocation => {
       const withPointer = pointer === "" ? {} : { pointer };
-      for (let i = patchLocators.length - 1; i >= 0; i--) {
-        const found = patchLocators[i]?.(pointer);
-        if (found !== undefined) return { ...found, ...withPointer };
+      for (const candidate of [pointer, ...related]) {
+        for (const claim of claims) {
+          const line = claim.at(candidate);
+          if (line !== undefined) return { file: claim.file, line, ...withPointer };
+        }
       }
-      return { file: shown, line: sourceDoc?.lineOf(pointer).line ?? 1, ...withPointer };
+      return { ...own(pointer), ...withPointer };
     };
     return { file: shown, line: sourceDoc?.line ?? 1, locate };
   }
 
-  private documents(file: string): Promise<ParsedDocument[]> {
-    let parsed = this.files.get(file);
-    if (parsed === undefined) {
-      parsed = readFile(file, "utf8").then(
-        (text) => parseYamlDocuments(text).documents,
-        () => [],
-      );
-      this.files.set(file, parsed);
+  private text(file: string): Promise<string | undefined> {
+    let text = this.texts.get(file);
+    if (text === undefined) {
+      text = readFile(file, "utf8").catch(() => undefined);
+      this.texts.set(file, text);
     }
-    return parsed;
+    return text;
   }
 
-  private async patchLocatorsFor(rendered: Resource): Promise<Array<(pointer: string) => Omit<SourceLocation, "pointer"> | undefined>> {
-    const locators: Array<(pointer: string) => Omit<SourceLocation, "pointer"> | undefined> = [];
+  private catalogMap(): Promise<CatalogSourceMap | undefined> {
+    this.catalog ??= CatalogSourceMap.load(this.repoRoot);
+    return this.catalog;
+  }
+
+  /** The patches that apply to the object, last applied first. */
+  private async patchClaimsFor(rendered: Resource): Promise<Array<{ file: string; at: PatchClaim }>> {
+    const claims: Array<{ file: string; at: PatchClaim }> = [];
     for (const patch of this.patches) {
-      if (patch.target.kind !== undefined && patch.target.kind !== rendered.kind) continue;
-      if (patch.target.name !== undefined && !targetNameMatches(patch.target.name, rendered.name)) continue;
+      if (patch.target !== undefined && !targetSelects(patch.target, rendered)) continue;
       const file = displayPath(patch.file, this.repoRoot);
-      for (const doc of await this.documents(patch.file)) {
+      for (const doc of await patchDocuments(patch, (file) => this.text(file))) {
         if (patch.format === "json6902") {
-          locators.push(json6902Locator(doc, file));
-        } else if (isJsonObject(doc.value) && sameObject(doc.value, rendered)) {
-          locators.push((pointer) => {
-            const hit = doc.lineOf(pointer);
-            return hit.exact && pointer !== "" ? { file, line: hit.line } : undefined;
-          });
+          claims.push({ file, at: json6902Claim(doc, rendered.object) });
+        } else if (isJsonObject(doc.value) && (patch.target !== undefined || sameObject(doc.value, rendered))) {
+          claims.push({ file, at: strategicMergeClaim(doc) });
         }
       }
     }
-    return locators;
+    return claims.reverse();
   }
 }
 
-function json6902Locator(doc: ParsedDocument, file: string) {
+/**
+ * Files given on the command line (`lint base/backend`) that the catalog generates: their fields
+ * are located at the catalog line that produced them, as in a rendered environment. `cwd` is
+ * where the files' shown paths are relative to.
+ */
+export async function locateGeneratedInCatalog(resources: readonly Resource[], repoRoot: string, cwd: string): Promise<Resource[]> {
+  const texts = new Map<string, Promise<string | undefined>>();
+  let catalog: Promise<CatalogSourceMap | undefined> | undefined;
+  return Promise.all(
+    resources.map(async (resource) => {
+      const absolute = path.resolve(cwd, resource.origin.file);
+      let text = texts.get(absolute);
+      if (text === undefined) {
+        text = readFile(absolute, "utf8").catch(() => undefined);
+        texts.set(absolute, text);
+      }
+      const source = await text;
+      if (source === undefined || !isGeneratedText(source)) return resource;
+      catalog ??= CatalogSourceMap.load(repoRoot);
+      const map = await catalog;
+      if (map === undefined) return resource;
+      const generated = displayPath(absolute, repoRoot);
+      const catalogFile = displayPath(path.join(repoRoot, map.file), cwd);
+      const { origin } = resource;
+      const locate = (pointer: string, related?: readonly string[]): SourceLocation => {
+        const line = map.locate(generated, resource.object, pointer);
+        return line === undefined ? origin.locate(pointer, related) : { file: catalogFile, line, ...(pointer === "" ? {} : { pointer }) };
+      };
+      return { ...resource, origin: { file: origin.file, get line() { return origin.line; }, locate } };
+    }),
+  );
+}
+
+/** Fields that say which object a strategic-merge patch applies to; the patch does not set them. */
+const IDENTITY_POINTERS = new Set(["/apiVersion", "/kind", "/metadata/name", "/metadata/namespace"]);
+
+/**
+ * A finding about a field that contains what a patch sets is the patch's, below the object's top
+ * level (`/spec/trafficPolicy`, not `/spec`) and unless the field is a list item (a route holds
+ * far more than the weight a patch sets).
+ */
+function claimsContainer(segments: readonly string[]): boolean {
+  return segments.length >= 2 && !/^\d+$/.test(segments.at(-1) ?? "");
+}
+
+/**
+ * A strategic-merge patch sets its scalars and lists (lists are replaced whole: Istio's kinds
+ * have no merge keys), nulls (deletions) and `$patch` directives.
+ */
+function strategicMergeClaim(doc: ParsedDocument): PatchClaim {
+  return (pointer) => {
+    if (pointer === "" || IDENTITY_POINTERS.has(pointer)) return undefined;
+    const segments = pointerSegments(pointer);
+    let value: unknown = doc.value;
+    for (const segment of segments) {
+      if (!isJsonObject(value) || "$patch" in value) return doc.lineOf(pointer).line;
+      if (!(segment in value)) return undefined;
+      value = value[segment];
+    }
+    if (!isJsonObject(value) || "$patch" in value) return doc.lineOf(pointer).line;
+    return claimsContainer(segments) && setsSomething(value, pointer) ? doc.lineOf(pointer).line : undefined;
+  };
+}
+
+function setsSomething(value: JsonObject, pointer: string): boolean {
+  return Object.entries(value).some(([key, child]) => {
+    const childPointer = `${pointer}/${key}`;
+    if (IDENTITY_POINTERS.has(childPointer)) return false;
+    return !isJsonObject(child) || setsSomething(child, childPointer);
+  });
+}
+
+/**
+ * A JSON6902 operation sets the value at its `path` (add, replace, copy, move) or removes it; `-`
+ * (append) is the list's last item in the rendered object.
+ */
+function json6902Claim(doc: ParsedDocument, rendered: JsonObject): PatchClaim {
   const operations = Array.isArray(doc.value) ? doc.value : [];
-  return (pointer: string): Omit<SourceLocation, "pointer"> | undefined => {
+  return (pointer) => {
     for (let i = operations.length - 1; i >= 0; i--) {
-      const op: unknown = operations[i];
-      if (!isJsonObject(op) || typeof op["path"] !== "string") continue;
-      const opPath = op["path"];
-      if (pointer === opPath || pointer.startsWith(opPath + "/")) {
-        return { file, line: doc.lineOf(`/${i}/value${pointer.slice(opPath.length)}`).line };
+      const operation: unknown = operations[i];
+      if (!isJsonObject(operation) || typeof operation["path"] !== "string" || operation["op"] === "test") continue;
+      const opPath = resolveAppend(operation["path"], rendered);
+      const hasValue = "value" in operation;
+      if (pointer === opPath || pointer.startsWith(`${opPath}/`)) {
+        return doc.lineOf(hasValue ? `/${i}/value${pointer.slice(opPath.length)}` : `/${i}/path`).line;
+      }
+      if (opPath.startsWith(`${pointer}/`) && claimsContainer(pointerSegments(pointer))) {
+        return doc.lineOf(hasValue ? `/${i}/value` : `/${i}/path`).line;
       }
     }
     return undefined;
   };
+}
+
+function resolveAppend(opPath: string, rendered: JsonObject): string {
+  if (!opPath.endsWith("/-")) return opPath;
+  const parent = opPath.slice(0, -2);
+  let value: unknown = rendered;
+  for (const segment of pointerSegments(parent)) {
+    value = Array.isArray(value) ? value[Number(segment)] : isJsonObject(value) ? value[segment] : undefined;
+  }
+  return Array.isArray(value) ? `${parent}/${Math.max(value.length - 1, 0)}` : opPath;
 }
 
 function originPathOf(resource: Resource): string | undefined {
@@ -108,13 +221,4 @@ function pickDocument(documents: readonly ParsedDocument[], rendered: Resource):
 function sameObject(value: Record<string, unknown>, rendered: Resource): boolean {
   const metadata = value["metadata"];
   return value["kind"] === rendered.kind && isJsonObject(metadata) && metadata["name"] === rendered.name;
-}
-
-/** Kustomize patch targets name objects by an anchored regular expression. */
-function targetNameMatches(pattern: string, name: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(name);
-  } catch {
-    return pattern === name;
-  }
 }

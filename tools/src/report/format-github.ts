@@ -1,11 +1,11 @@
-import type { Finding, Severity } from "../model/finding.js";
+import { scopeOf, type Finding, type Severity } from "../model/finding.js";
 import type { RunResult } from "../pipeline/run-checks.js";
 import { summaryLine } from "./format-text.js";
 import { openableFile } from "./source-file.js";
 
 const COMMAND: Record<Severity, string> = { error: "error", warning: "warning", info: "notice" };
 
-/** GitHub Actions workflow commands: each finding becomes an annotation on its file and line. */
+/** GitHub Actions workflow commands: each finding becomes one annotation on its file and line, naming its environments. */
 export function formatGithub(result: RunResult): string {
   const lines = result.findings.map(annotationOf);
   lines.push(summaryLine(result.summary));
@@ -19,7 +19,8 @@ function annotationOf(finding: Finding): string {
     properties.push(`file=${escapeProperty(where.file)}`, `line=${where.line}`);
   }
   const rule = finding.code === undefined ? finding.ruleId : `${finding.code} ${finding.ruleId}`;
-  const scope = finding.environment === undefined ? "" : ` (${finding.environment})`;
+  const environments = scopeOf(finding);
+  const scope = environments === undefined ? "" : ` (${environments})`;
   properties.push(`title=${escapeProperty(`${rule}${scope}`)}`);
   return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData(finding.message)}`;
 }

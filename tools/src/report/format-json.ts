@@ -1,8 +1,14 @@
+import { environmentsOf } from "../model/finding.js";
 import type { RunResult } from "../pipeline/run-checks.js";
 
 export const REPORT_VERSION = 1;
 
-/** The stable, versioned JSON report of DESIGN.md; key order is fixed so output is deterministic. */
+/**
+ * The stable, versioned JSON report of DESIGN.md; key order is fixed so output is deterministic.
+ * A finding names its environments in `environments` (every environment it concerns; one
+ * finding for a mistake in a file several environments share), and in `environment` as well when
+ * there is exactly one.
+ */
 export function formatJson(result: RunResult): string {
   const findings = result.findings.map((f) => ({
     ruleId: f.ruleId,
@@ -10,6 +16,7 @@ export function formatJson(result: RunResult): string {
     severity: f.severity,
     message: f.message,
     ...(f.environment === undefined ? {} : { environment: f.environment }),
+    ...(environmentsOf(f).length === 0 ? {} : { environments: environmentsOf(f) }),
     ...(f.resource === undefined
       ? {}
       : {

@@ -1,4 +1,4 @@
-import type { Finding } from "../model/finding.js";
+import { scopeOf, type Finding } from "../model/finding.js";
 import type { RunResult } from "../pipeline/run-checks.js";
 import { summaryLine } from "./format-text.js";
 
@@ -57,7 +57,7 @@ export function formatMarkdown(result: RunResult, cap = DEFAULT_MARKDOWN_CAP): s
 function groupByEnvironment(findings: readonly Finding[]): Array<[string, Finding[]]> {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
-    const scope = finding.environment ?? "files";
+    const scope = scopeOf(finding) ?? "files";
     const list = groups.get(scope) ?? [];
     list.push(finding);
     groups.set(scope, list);

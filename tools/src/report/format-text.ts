@@ -1,16 +1,18 @@
-import type { Finding, ResourceRef } from "../model/finding.js";
+import { scopeOf, type Finding, type ResourceRef } from "../model/finding.js";
 import type { RunResult, RunSummary } from "../pipeline/run-checks.js";
 
 /**
- * One line per finding, grouped by environment (files given on the command line come first),
- * and one summary line that counts everything.
+ * One line per finding, grouped by environment (files given on the command line come first; a
+ * finding several environments share is under all of them, `dev, prod:`), and one summary line
+ * that counts everything.
  */
 export function formatText(result: RunResult): string {
   const lines: string[] = [];
   let group: string | undefined | null = null;
   for (const finding of result.findings) {
-    if (finding.environment !== group) {
-      group = finding.environment;
+    const scope = scopeOf(finding);
+    if (scope !== group) {
+      group = scope;
       lines.push(group === undefined ? "files:" : `${group}:`);
     }
     lines.push(`  ${formatFinding(finding)}`);

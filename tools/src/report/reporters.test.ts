@@ -34,6 +34,13 @@ const findings: Finding[] = [
     resource: { apiVersion: "networking.istio.io/v1", kind: "VirtualService", namespace: "vapora", name: "vapora-agents" },
     location: { file: "environments/staging (rendered)", line: 40 },
   },
+  {
+    ruleId: "render",
+    severity: "error",
+    message: "kustomize cannot render this environment: invalid YAML: tab characters must not be used in indentation",
+    environments: ["dev", "prod", "staging"],
+    location: { file: "base/backend/service.yaml", line: 22 },
+  },
 ];
 
 const result: RunResult = {
@@ -62,6 +69,50 @@ describe("reporters", () => {
       expect(entry.locations[0]?.physicalLocation.region.startLine).toBeGreaterThan(0);
     }
     expect(run?.results[2]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe("environments/staging/kustomization.yaml");
+  });
+
+  it("sarif fingerprints: one per finding, the same in every run, independent of the line", () => {
+    const twoInOneFile: Finding[] = ["a", "b"].map((name) => ({
+      ruleId: "allow-policy-without-selector",
+      severity: "error" as const,
+      message: "ALLOW policy without a selector",
+      environments: ["dev", "prod"],
+      resource: { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", namespace: "vapora", name },
+      location: { file: "base/mesh/policies.yaml", line: name === "a" ? 3 : 20 },
+    }));
+    const samePointerTwice: Finding[] = ["first", "second"].map((message) => ({
+      ruleId: "schema",
+      severity: "error" as const,
+      message,
+      environment: "prod",
+      location: { file: "environments/prod/limits.yaml", line: 5, pointer: "/spec" },
+    }));
+    const fingerprintsOf = (list: Finding[]) => {
+      const sarif = JSON.parse(formatSarif({ findings: list, summary: result.summary }, allChecks(), "1", (docs) => docs)) as {
+        runs: Array<{ results: Array<{ partialFingerprints: Record<string, string> }> }>;
+      };
+      return sarif.runs[0]?.results.map((r) => JSON.stringify(r.partialFingerprints)) ?? [];
+    };
+    const all = [...findings, ...twoInOneFile, ...samePointerTwice];
+    const first = fingerprintsOf(all);
+    expect(new Set(first).size).toBe(all.length);
+    expect(fingerprintsOf(all)).toEqual(first);
+    const moved = all.map((f) => (f.location === undefined ? f : { ...f, location: { ...f.location, line: f.location.line + 7 } }));
+    expect(fingerprintsOf(moved)).toEqual(first);
+  });
+
+  it("a finding several environments share is one line, one annotation, one SARIF result, naming them all", () => {
+    const shared = { findings: [findings[3] as Finding], summary: { ...result.summary, errors: 1, warnings: 0 } };
+    expect(formatText(shared)).toContain("dev, prod, staging:\n  base/backend/service.yaml:22: error [render]");
+    expect(formatGithub(shared).split("\n")[0]).toBe(
+      "::error file=base/backend/service.yaml,line=22,title=render (dev%2C prod%2C staging)::kustomize cannot render this environment: invalid YAML: tab characters must not be used in indentation",
+    );
+    const sarif = JSON.parse(formatSarif(shared, allChecks(), "1", (docs) => docs)) as { runs: Array<{ results: Array<{ properties: unknown }> }> };
+    expect(sarif.runs[0]?.results).toHaveLength(1);
+    expect(sarif.runs[0]?.results[0]?.properties).toEqual({ environments: ["dev", "prod", "staging"] });
+    const json = JSON.parse(formatJson(shared)) as { findings: Array<Record<string, unknown>> };
+    expect(json.findings[0]).toMatchObject({ environments: ["dev", "prod", "staging"] });
+    expect(json.findings[0]).not.toHaveProperty("environment");
   });
 
   it("markdown stays under its cap, keeps the summary and says what it cut", () => {

@@ -151,7 +151,7 @@ describe("mesh-policy diff", () => {
     const run = await runCli(["diff", "--env", "staging", "--against-env", "prod", "--format", "json"], { env: cacheEnv });
     expect(run.exitCode).toBe(0);
     const report = JSON.parse(run.stdout) as { version: number; environments: Array<{ name: string; changed: unknown[] }> };
-    expect(report.version).toBe(1);
+    expect(report.version).toBe(2);
     expect(report.environments.map((e) => e.name)).toEqual(["prod"]);
     expect(report.environments[0]?.changed.length).toBeGreaterThan(0);
   });

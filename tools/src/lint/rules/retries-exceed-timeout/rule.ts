@@ -29,6 +29,7 @@ const rule: LintRule = {
         yield {
           resource: vs,
           pointer: pointerOf("spec", "http", i, "retries"),
+          related: [pointerOf("spec", "http", i, "timeout")],
           message:
             `http[${i}]: 1 try + ${attempts} retries × perTryTimeout ${formatNs(perTry)} = ` +
             `${formatNs(worstCase)}, more than the route timeout ${formatNs(timeout)}, which includes every ` +

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { resourcesFromYaml } from "../load/resources-from-yaml.js";
+import type { Finding } from "../model/finding.js";
+import { runChecks } from "./run-checks.js";
+
+const SHARED = [
+  "apiVersion: v1",
+  "kind: Service",
+  "metadata:",
+  "  name: api",
+  "  namespace: shop",
+  "spec:",
+  "  selector: {app: api}",
+  "  ports:",
+  "  - name: http",
+  "    port: 8080",
+  "---",
+  "apiVersion: networking.istio.io/v1",
+  "kind: DestinationRule",
+  "metadata:",
+  "  name: api",
+  "  namespace: shop",
+  "spec:",
+  "  host: api",
+  "  subsets:",
+  "  - name: stable",
+  "    labels: {version: stable}",
+  "---",
+  "apiVersion: networking.istio.io/v1",
+  "kind: VirtualService",
+  "metadata:",
+  "  name: api",
+  "  namespace: shop",
+  "spec:",
+  "  hosts: [api]",
+  "  http:",
+  "  - route:",
+  "    - destination:",
+  "        host: apii",
+  "        subset: stable",
+  "",
+].join("\n");
+
+function target(environment: string | undefined, text: string) {
+  const loaded = resourcesFromYaml(text, "base/shop.yaml");
+  return { environment, resources: loaded.resources, loadFindings: loaded.findings };
+}
+
+const summary = (findings: readonly Finding[]) => findings.map((f) => [f.ruleId, f.environment, f.environments, f.location?.line]);
+
+describe("runChecks: one finding per mistake", () => {
+  it("reports a finding in a file several environments share once, naming them", async () => {
+    const result = await runChecks([target("prod", SHARED), target("dev", SHARED), target("staging", SHARED)], { validate: false, lint: true });
+    const hostNotFound = result.findings.filter((f) => f.ruleId === "virtual-service-destination-host-not-found");
+    expect(summary(hostNotFound)).toEqual([["virtual-service-destination-host-not-found", undefined, ["dev", "prod", "staging"], 33]]);
+    expect(result.summary.errors).toBe(result.findings.filter((f) => f.severity === "error").length);
+  });
+
+  it("keeps findings apart where environments differ", async () => {
+    const fixed = SHARED.replace("host: apii", "host: api").replace("subset: stable", "subset: canary");
+    const result = await runChecks([target("dev", SHARED), target("prod", fixed)], { validate: false, lint: true });
+    expect(summary(result.findings.filter((f) => f.location?.line === 33 || f.location?.line === 34))).toEqual([
+      ["virtual-service-destination-host-not-found", "dev", undefined, 33],
+      ["virtual-service-subset-not-found", "prod", undefined, 34],
+    ]);
+  });
+
+  it("does not report a subset as missing when the destination's host is the mistake", async () => {
+    const result = await runChecks([target("dev", SHARED)], { validate: false, lint: true });
+    expect(result.findings.map((f) => f.ruleId)).toContain("virtual-service-destination-host-not-found");
+    expect(result.findings.map((f) => f.ruleId)).not.toContain("virtual-service-subset-not-found");
+  });
+});

@@ -1,0 +1,90 @@
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GitRepository } from "../../test/helpers/git-repository.js";
+import { checkPatchTargets } from "./check-patch-targets.js";
+import { renderEnvironment } from "./render-environment.js";
+
+let folder: GitRepository;
+let repo: string;
+
+const write = (files: Record<string, string>): Promise<void> => folder.write(files);
+
+const virtualService = (name: string) =>
+  `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  hosts: [${name}]\n  http:\n  - route:\n    - destination: {host: ${name}}\n`;
+
+beforeEach(async () => {
+  folder = await GitRepository.create("mesh-policy-patch-targets-");
+  repo = folder.root;
+  await write({
+    "base/kustomization.yaml": "resources:\n- api.yaml\n- web.yaml\n",
+    "base/api.yaml": virtualService("api"),
+    "base/web.yaml": virtualService("web"),
+    "overlays/timeouts/kustomization.yaml": [
+      "apiVersion: kustomize.config.k8s.io/v1alpha1",
+      "kind: Component",
+      "patches:",
+      "- path: timeout.yaml",
+      "  target:",
+      "    kind: VirtualService",
+      "    name: api|web",
+      "",
+    ].join("\n"),
+    "overlays/timeouts/timeout.yaml": "- op: add\n  path: /spec/http/0/timeout\n  value: 5s\n",
+    "environments/e/routing.yaml": "- op: add\n  path: /spec/http/0/retries\n  value: {attempts: 1}\n",
+  });
+});
+
+afterEach(async () => {
+  await folder.dispose();
+});
+
+async function check(kustomization: string) {
+  await write({ "environments/e/kustomization.yaml": `buildMetadata: [originAnnotations]\n${kustomization}` });
+  const rendered = await renderEnvironment(repo, "e", { cacheDir: false });
+  return checkPatchTargets(repo, path.join(repo, "environments/e"), rendered.resources);
+}
+
+describe("checkPatchTargets (real kustomize)", () => {
+  it("accepts targets that select objects, in the kustomization and in its components", async () => {
+    expect(await check("resources:\n- ../../base\ncomponents:\n- ../../overlays/timeouts\npatches:\n- path: routing.yaml\n  target:\n    kind: VirtualService\n    name: api\n")).toEqual([]);
+  });
+
+  it("reports a target that selects nothing at its name, with what is there", async () => {
+    const findings = await check("resources:\n- ../../base\npatches:\n- path: routing.yaml\n  target:\n    kind: VirtualService\n    name: apii\n");
+    expect(findings).toEqual([
+      {
+        ruleId: "patch-target",
+        severity: "error",
+        message:
+          "the target of environments/e/routing.yaml (kind VirtualService, name apii) selects no object, so kustomize skips the patch without a word " +
+          "(VirtualService there: api, web); fix the target",
+        location: { file: "environments/e/kustomization.yaml", line: 8 },
+      },
+    ]);
+  });
+
+  it("reports one name of an alternation that selects nothing, and a kind that matches nothing", async () => {
+    await write({ "overlays/timeouts/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: timeout.yaml\n  target:\n    kind: VirtualService\n    name: api|webb\n" });
+    const findings = await check(
+      "resources:\n- ../../base\ncomponents:\n- ../../overlays/timeouts\npatches:\n- path: routing.yaml\n  target:\n    kind: VirtualServce\n",
+    );
+    expect(findings.map((f) => [f.location?.file, f.location?.line, f.message.split(" so ")[0]])).toEqual([
+      ["overlays/timeouts/kustomization.yaml", 7, '"webb" in the target name of overlays/timeouts/timeout.yaml selects no object,'],
+      ["environments/e/kustomization.yaml", 9, "the target of environments/e/routing.yaml (kind VirtualServce) selects no object,"],
+    ]);
+  });
+
+  it("sees only the objects of the kustomization that lists the patch", async () => {
+    await write({
+      "base/kustomization.yaml": "resources:\n- api.yaml\n- web\n",
+      "base/web/kustomization.yaml": "resources:\n- web.yaml\npatches:\n- path: routing.yaml\n  target:\n    kind: VirtualService\n    name: api\n",
+      "base/web/web.yaml": virtualService("web"),
+      "base/web/routing.yaml": "- op: add\n  path: /spec/http/0/timeout\n  value: 5s\n",
+    });
+    await folder.remove("base/web.yaml");
+    const findings = await check("resources:\n- ../../base\n");
+    expect(findings.map((f) => [f.location?.file, f.message.split(" so ")[0]])).toEqual([
+      ["base/web/kustomization.yaml", "the target of base/web/routing.yaml (kind VirtualService, name api) selects no object,"],
+    ]);
+  });
+});
