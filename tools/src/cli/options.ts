@@ -30,6 +30,9 @@ export interface CommonOptions {
   forceGates: string[];
   kubeconfig: string | undefined;
   check: boolean;
+  /** `--limit NAME=VALUE` as given (util/limits parses them). */
+  limits: string[];
+  allowRemoteResources: boolean;
   positionals: string[];
 }
 
@@ -66,6 +69,8 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
         "force-gates": { type: "string", multiple: true, default: [] },
         kubeconfig: { type: "string" },
         check: { type: "boolean", default: false },
+        limit: { type: "string", multiple: true, default: [] },
+        "allow-remote-resources": { type: "boolean", default: false },
       },
     });
   } catch (error) {
@@ -99,6 +104,8 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
     forceGates: values["force-gates"],
     kubeconfig: values.kubeconfig,
     check: values.check,
+    limits: values.limit,
+    allowRemoteResources: values["allow-remote-resources"],
     positionals,
   };
 }

@@ -1,12 +1,14 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import { parse } from "yaml";
 import { displayPath } from "../load/load-paths.js";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject } from "../model/resource.js";
+import { currentLimits } from "../util/limits.js";
+import { collectKustomizeInputs, KustomizeInputError } from "./kustomize-inputs.js";
 import { findKustomize } from "./kustomize-binary.js";
+import { runKustomize } from "./run-kustomize.js";
 
 export const KUSTOMIZATION_RULE = "kustomization";
 
@@ -41,6 +43,18 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
     for (const [index, file] of files.entries()) {
       const text = await readFile(file, "utf8");
       const dir = path.dirname(file);
+      // Remote references and paths out of the repository are refused before kustomize sees them.
+      const refused = await collectKustomizeInputs(dir, repoRoot, { allowRemote: currentLimits().remoteResources }).then(
+        () => undefined,
+        (error: unknown) => {
+          if (error instanceof KustomizeInputError) return error.detail;
+          throw error;
+        },
+      );
+      if (refused !== undefined) {
+        findings.push({ ruleId: KUSTOMIZATION_RULE, severity: "error", message: refused.reason, location: { file: refused.file, line: refused.line } });
+        continue;
+      }
       let buildDir = dir;
       if (kindOf(text) === "Component") {
         buildDir = path.join(scratch, String(index));
@@ -50,9 +64,9 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
           `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncomponents:\n- ${path.relative(buildDir, dir)}\n`,
         );
       }
-      const result = await execa(kustomize.command, [...kustomize.buildArgs, buildDir], { reject: false });
-      if (result.exitCode === 0) continue;
-      const reason = firstError(result.stderr, scratch, repoRoot);
+      const run = await runKustomize(kustomize, [buildDir], { cwd: repoRoot });
+      if (run.stopped === undefined && run.result.exitCode === 0) continue;
+      const reason = run.stopped === undefined ? firstError(run.result.stderr, scratch, repoRoot) : `kustomize ${run.stopped}`;
       findings.push({
         ruleId: KUSTOMIZATION_RULE,
         severity: "error",
