@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCredentialKey, redactObject } from "./secrets.js";
+import { isCredentialKey, redactObject } from "./mask-secrets.js";
 
 describe("isCredentialKey", () => {
   it.each([
