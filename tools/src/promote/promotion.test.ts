@@ -198,14 +198,14 @@ describe("planPromotion (throw-away git repositories, real kustomize)", () => {
     await expect(plan({ forceGates: ["checks"] })).rejects.toThrow(/"checks" cannot be forced/);
   });
 
-  it("says the soak time is unknown for a candidate that is not on main", async () => {
+  it("refuses a candidate that is not on main, whatever gates are forced or rollbacks allowed", async () => {
     await repo.git("checkout", "--quiet", "-b", "experiment");
     await repo.write({ "environments/prod/telemetry.yaml": `${files["environments/prod/telemetry.yaml"] as string}\n` });
     const side = await repo.commit("an experiment");
     await repo.git("checkout", "--quiet", "main");
-    const result = await plan({ revision: side });
-    expect(result.gates.find((g) => g.id === "soak")).toMatchObject({ status: "unknown", reason: `${side.slice(0, 12)} is not on main, so it cannot have soaked in staging` });
-    expect(result.refusals).toEqual([expect.stringMatching(/^soak on main \(at least 24 h\): unknown/)]);
+    const forced = plan({ revision: side, forceGates: ["soak", "window"], allowRollback: true });
+    await expect(forced).rejects.toBeInstanceOf(UserError);
+    await expect(forced).rejects.toThrow(`${side.slice(0, 12)} (--revision ${side}) is not on main: only commits merged to main can be promoted, whatever gates are forced`);
   });
 
   it("reports nothing to promote when prod already runs the candidate", async () => {
