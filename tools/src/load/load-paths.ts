@@ -87,7 +87,7 @@ async function walkFolder(dir: string, walk: Walk): Promise<void> {
     if (entry.isSymbolicLink()) {
       const target = await realpath(full).catch(() => undefined);
       if (target === undefined) continue; // a dangling link names nothing to load
-      if (!isInsideFolder(target, walk.boundary)) {
+      if (target !== walk.boundary && !isInsideFolder(target, walk.boundary)) {
         walk.refused.push({
           ruleId: INPUT_FILE_RULE,
           severity: "error",
