@@ -112,9 +112,17 @@ function readVerbatim(source: string, from: number, quote: string): { value: str
   return { value, end: i + 1 };
 }
 
-/** `|||` (or `|||-`), the rest of the line blank, lines sharing the first line's indentation, a closing `|||`. */
+/**
+ * `|||` (or `|||-`, without the final newline), the rest of the line blank, lines sharing the
+ * first line's indentation (each kept with its newline), a closing `|||`.
+ */
 function readTextBlock(source: string, from: number): { value: string; end: number } {
-  let i = source[from] === "-" ? from + 1 : from;
+  const chomp = source[from] === "-";
+  let i = chomp ? from + 1 : from;
+  const text = (lines: string[]) => {
+    const joined = lines.map((line) => `${line}\n`).join("");
+    return chomp ? joined.slice(0, -1) : joined;
+  };
   const lineEnd = source.indexOf("\n", i);
   if (lineEnd === -1) return { value: "", end: source.length };
   i = lineEnd + 1;
@@ -130,7 +138,7 @@ function readTextBlock(source: string, from: number): { value: string; end: numb
       if (!line.startsWith(indent) || indent === "") {
         if (line.trim() !== "") {
           const close = source.indexOf("|||", i);
-          return { value: lines.join("\n"), end: close === -1 ? source.length : close + 3 };
+          return { value: text(lines), end: close === -1 ? source.length : close + 3 };
         }
         lines.push("");
       } else {
@@ -140,7 +148,7 @@ function readTextBlock(source: string, from: number): { value: string; end: numb
     if (end === -1) break;
     i = end + 1;
   }
-  return { value: lines.join("\n"), end: source.length };
+  return { value: text(lines), end: source.length };
 }
 
 /** An import that would read outside the folder the catalog may read. */
