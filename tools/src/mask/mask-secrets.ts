@@ -207,7 +207,8 @@ const PEM_BLOCK = /(-----BEGIN ([A-Z0-9 ]+)-----)[\s\S]*?(-----END \2-----|$)/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 /** `key = "value"`, `"key": "value"`, `key: value`, `key=value` (code, config text, query strings). */
 const QUOTED_ASSIGNMENT = /(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*(?:=>|==|=|:|,)\s*)(["'])((?:\\.|(?!\4)[^\\\n])*)\4/g;
-const BARE_ASSIGNMENT = /(^|[\s?&;,{(])([A-Za-z_][A-Za-z0-9_.-]*)(\s*[=:]\s*)(?!["'\s])([^\s"',;&)}]+)/gm;
+const KEY_AND_SEPARATOR = /(?:^|[\s?&;,{(])([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*/gm;
+const BARE_VALUE = /^(?!["'\s])[^\s"',;&)}]+/;
 /** Nothing below can match a string without one of these. */
 const MAY_HOLD_SECRET = /-----BEGIN|:\/\/|eyJ|bearer|basic|digest|token|negotiate|apikey|api-key|bot\s|pass|pwd|secret|key|credential|auth|cookie/i;
 
@@ -218,17 +219,32 @@ const MAY_HOLD_SECRET = /-----BEGIN|:\/\/|eyJ|bearer|basic|digest|token|negotiat
  */
 export function maskText(text: string): string {
   if (!MAY_HOLD_SECRET.test(text)) return text;
-  return text
+  const patterned = text
     .replace(PEM_BLOCK, (_block, begin: string, _type: string, end: string) => `${begin}\n${MASK}\n${end}`)
     .replace(JWT, MASK)
     .replace(URL_CREDENTIALS, (_match, scheme: string) => `${scheme}${MASK}@`)
     .replace(AUTH_SCHEME, (match, scheme: string, space: string, token: string) => (looksLikeCredential(token) ? `${scheme}${space}${MASK}` : match))
     .replace(QUOTED_ASSIGNMENT, (match, quote: string, key: string, separator: string, valueQuote: string, value: string) =>
       isCredentialKey(key) && value !== MASK && value !== "" ? `${quote}${key}${quote}${separator}${valueQuote}${MASK}${valueQuote}` : match,
-    )
-    .replace(BARE_ASSIGNMENT, (match, before: string, key: string, separator: string, value: string) =>
-      isCredentialKey(key) && value !== MASK && !isReference(value) ? `${before}${key}${separator}${MASK}` : match,
     );
+  return maskBareAssignments(patterned);
+}
+
+/** `password=hunter2`, `token: abc` (unquoted): the value after a key that names a credential. */
+function maskBareAssignments(text: string): string {
+  let masked = "";
+  let last = 0;
+  // Only key and separator are consumed, so that `https://…?token=x` still finds `token`.
+  for (const match of text.matchAll(KEY_AND_SEPARATOR)) {
+    const valueStart = (match.index ?? 0) + match[0].length;
+    const value = BARE_VALUE.exec(text.slice(valueStart))?.[0];
+    if (valueStart < last || value === undefined || value === MASK || isReference(value) || !isCredentialKey(match[1] ?? "")) continue;
+    // `Authorization: Bearer ***`: the scheme stays, its token is already masked.
+    if (text.startsWith(` ${MASK}`, valueStart + value.length)) continue;
+    masked += `${text.slice(last, valueStart)}${MASK}`;
+    last = valueStart + value.length;
+  }
+  return masked + text.slice(last);
 }
 
 /** A word of prose after "Bearer" (`the Bearer scheme`) is not a token; anything with a digit, a capital or a symbol may be. */

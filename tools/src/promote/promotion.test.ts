@@ -119,6 +119,15 @@ describe("planPromotion (throw-away git repositories, real kustomize)", () => {
     expect(await gitStatus()).toBe("");
   });
 
+  it("masks what the pull-request body would quote: commit subjects and finding messages", async () => {
+    await repo.write({ "environments/prod/telemetry.yaml": `${files["environments/prod/telemetry.yaml"] as string}\n` });
+    const leaky = await repo.commit("debug: call the API with Authorization: Bearer ghp_s3cr3tT0ken42");
+    const result = await plan({ revision: leaky });
+    expect(result.candidate.subject).toBe("debug: call the API with Authorization: Bearer ***");
+    expect(result.commits[0]?.subject).toBe("debug: call the API with Authorization: Bearer ***");
+    expect(formatPromotionBody(result)).not.toContain("ghp_s3cr3tT0ken42");
+  });
+
   it("takes --revision as the candidate", async () => {
     const result = await plan({ revision: pinning });
     expect(result.candidate).toMatchObject({ commit: pinning, selectedBy: `--revision ${pinning}` });
