@@ -9,6 +9,7 @@ import { currentLimits } from "../util/limits.js";
 import { collectKustomizeInputs, KustomizeInputError } from "./kustomize-inputs.js";
 import { findKustomize } from "./kustomize-binary.js";
 import { runKustomize } from "./run-kustomize.js";
+import { firstUnboundedInput } from "./unbounded-inputs.js";
 
 export const KUSTOMIZATION_RULE = "kustomization";
 
@@ -43,9 +44,10 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
     for (const [index, file] of files.entries()) {
       const text = await readFile(file, "utf8");
       const dir = path.dirname(file);
-      // Remote references and paths out of the repository are refused before kustomize sees them.
+      // Remote references, paths out of the repository and inputs that expand without bound are
+      // refused before kustomize sees them.
       const refused = await collectKustomizeInputs(dir, repoRoot, { allowRemote: currentLimits().remoteResources }).then(
-        () => undefined,
+        (inputs) => firstUnboundedInput(inputs.files, repoRoot),
         (error: unknown) => {
           if (error instanceof KustomizeInputError) return error.detail;
           throw error;

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { decodeUtf8, invalidUtf8Message } from "../load/decode-utf8.js";
 import { displayPath } from "../load/load-paths.js";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import { parseYamlDocuments } from "../load/yaml-documents.js";
@@ -14,6 +13,7 @@ import { findKustomize } from "./kustomize-binary.js";
 import { readCachedRender, renderCacheKey, writeCachedRender } from "./render-cache.js";
 import { runKustomize, STOPPED_HINT } from "./run-kustomize.js";
 import { SourceLocator } from "./source-locator.js";
+import { firstUnboundedInput } from "./unbounded-inputs.js";
 
 /**
  * Extra `kustomize build` flags. Must equal `kustomize.buildOptions` in Argo CD's argocd-cm
@@ -146,24 +146,6 @@ export class RenderFailure extends UserError {
 function oneLine(text: string, repoRoot: string): string {
   const joined = text.replace(/^Error:\s*/, "").replaceAll(`${repoRoot}/`, "").replace(/\s+/g, " ").trim();
   return joined === "" ? "kustomize failed" : joined.length > 400 ? `${joined.slice(0, 400)}…` : joined;
-}
-
-/**
- * The first input kustomize would expand without bound or refuse only after reading it whole:
- * bytes that are not UTF-8, or YAML aliases beyond what the Kubernetes decoders accept.
- */
-async function firstUnboundedInput(files: readonly string[], repoRoot: string): Promise<{ file: string; line: number; reason: string } | undefined> {
-  for (const file of files) {
-    // Generator sources may be binary (they become binaryData); YAML inputs may not.
-    if (!/\.ya?ml$|^Kustomization$/i.test(path.basename(file))) continue;
-    const bytes = await readFile(file).catch(() => undefined);
-    if (bytes === undefined) continue;
-    const decoded = decodeUtf8(bytes);
-    if ("invalid" in decoded) return { file: displayPath(file, repoRoot), line: decoded.invalid.line, reason: invalidUtf8Message(decoded.invalid.byteOffset) };
-    const aliasing = parseYamlDocuments(decoded.text).problems.find((problem) => problem.kind === "aliasing");
-    if (aliasing !== undefined) return { file: displayPath(file, repoRoot), line: aliasing.line, reason: aliasing.message };
-  }
-  return undefined;
 }
 
 /** The first local input of the build (resources, patches) that is not valid YAML, if any. */
