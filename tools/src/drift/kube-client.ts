@@ -33,8 +33,6 @@ export interface ConnectOptions {
   kubeconfig?: string;
   /** Per request, body included; a cluster that does not answer in time is an error. Default: the run's limits. */
   timeoutMs?: number;
-  /** Per response; a larger one is an error. Default: the run's limits. */
-  maxResponseBytes?: number;
 }
 
 /** KubernetesObjectApi over the bounded transport, in the kubeconfig's default namespace. */
@@ -84,7 +82,7 @@ export function connectCluster(options: ConnectOptions = {}): LiveCluster {
   const limits = currentLimits();
   const transport = boundedHttpLibrary({
     timeoutMs: options.timeoutMs ?? limits.clusterTimeMs,
-    maxBytes: options.maxResponseBytes ?? limits.clusterResponseBytes,
+    maxBytes: limits.clusterResponseBytes,
   });
   const api = new BoundedObjectApi(config, cluster.server, transport);
   const context = config.getCurrentContext();

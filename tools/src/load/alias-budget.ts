@@ -29,7 +29,7 @@ export function allowedAliasRatio(decodeCount: number): number {
 const ANCHOR = /(?:^|[\s[{,])&[^\s[\]{},]/m;
 const ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/m;
 
-export function mayHaveAliases(text: string): boolean {
+function mayHaveAliases(text: string): boolean {
   return ANCHOR.test(text) && ALIAS.test(text);
 }
 

@@ -79,7 +79,7 @@ export async function findKustomizationFile(dir: string): Promise<string | undef
  */
 const REMOTE_REFERENCE = /^(?:git::)?(?:(?:ssh|https?|file|oci):\/\/|[a-z][a-z0-9-]*@[^\s/:]+:|github\.com[/:])/i;
 
-export function isRemoteReference(entry: string): boolean {
+function isRemoteReference(entry: string): boolean {
   return REMOTE_REFERENCE.test(entry.trim());
 }
 
