@@ -1,14 +1,13 @@
 import { mkdir, symlink } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { aliasBomb, TempTree } from "../../test/helpers/hostile-input.js";
+import { aliasBomb, SERVICE_ACCOUNT, TempTree } from "../../test/helpers/hostile-input.js";
 import { allowedAliasRatio } from "./alias-budget.js";
 import { resolvePlainScalar } from "./kubernetes-yaml-schema.js";
 import { loadPaths } from "./load-paths.js";
 import { resourcesFromYaml } from "./resources-from-yaml.js";
 import { parseYamlDocuments } from "./yaml-documents.js";
 
-const SERVICE_ACCOUNT = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namespace: shop\n";
 
 describe("YAML read as kubectl and kubeconform read it (sigs.k8s.io/yaml, go-yaml v2)", () => {
   it.each([
@@ -98,8 +97,8 @@ describe("loading files: UTF-8 only, symbolic links kept inside the repository",
   let tree: TempTree;
   let outside: TempTree;
   beforeEach(async () => {
-    tree = await TempTree.create({ "repo/ok.yaml": SERVICE_ACCOUNT });
-    outside = await TempTree.create({ "secret.yaml": SERVICE_ACCOUNT.replace("name: a", "name: outside") });
+    tree = await TempTree.create({ "repo/ok.yaml": SERVICE_ACCOUNT.replace("name: api", "name: a") });
+    outside = await TempTree.create({ "secret.yaml": SERVICE_ACCOUNT.replace("name: api", "name: outside") });
   });
   afterEach(async () => {
     await tree.remove();
@@ -118,7 +117,7 @@ describe("loading files: UTF-8 only, symbolic links kept inside the repository",
   it("refuses a symbolic link found in a folder that leads out of the repository, and follows one that stays inside", async () => {
     await symlink(outside.root, tree.path("repo/vendor"));
     await mkdir(tree.path("repo/inner"));
-    await tree.write({ "repo/inner/b.yaml": SERVICE_ACCOUNT.replace("name: a", "name: b") });
+    await tree.write({ "repo/inner/b.yaml": SERVICE_ACCOUNT.replace("name: api", "name: b") });
     await symlink(tree.path("repo/inner"), tree.path("repo/alias"));
     await symlink(tree.path("repo"), tree.path("repo/inner/loop"));
     const { resources, findings } = await loadPaths(["."], tree.path("repo"));

@@ -3,24 +3,18 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { aliasBomb, TempTree } from "../../test/helpers/hostile-input.js";
+import { aliasBomb, repositoryAndOutside, SERVICE_ACCOUNT, TempTree } from "../../test/helpers/hostile-input.js";
 import { DEFAULT_LIMITS, type Limits } from "../util/limits.js";
 import { checkKustomizationFiles } from "./check-kustomizations.js";
 import { RenderFailure, renderEnvironment, type RenderOptions } from "./render-environment.js";
 
-const SERVICE_ACCOUNT = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: shop\n";
 const limits = (overrides: Partial<Limits>): Limits => ({ ...DEFAULT_LIMITS, ...overrides });
 
 let repo: TempTree;
 let outside: TempTree;
 
 beforeEach(async () => {
-  repo = await TempTree.create({
-    "base/kustomization.yaml": "resources:\n- service-account.yaml\n",
-    "base/service-account.yaml": SERVICE_ACCOUNT,
-    "environments/prod/kustomization.yaml": "resources:\n- ../../base\n",
-  });
-  outside = await TempTree.create({ "kustomization.yaml": "resources:\n- leaked.yaml\n", "leaked.yaml": SERVICE_ACCOUNT.replace("name: api", "name: leaked") });
+  ({ repo, outside } = await repositoryAndOutside());
 });
 
 afterEach(async () => {

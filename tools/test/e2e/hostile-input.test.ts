@@ -3,20 +3,14 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exportKubeconformSchemas } from "../../src/schemas/export-kubeconform.js";
-import { aliasBomb, TempTree } from "../helpers/hostile-input.js";
+import { aliasBomb, repositoryAndOutside, TempTree } from "../helpers/hostile-input.js";
 import { REPO_ROOT, runCli } from "../helpers/run-cli.js";
 
-const SERVICE_ACCOUNT = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: shop\n";
 
 let repo: TempTree;
 let outside: TempTree;
 beforeEach(async () => {
-  repo = await TempTree.create({
-    "base/kustomization.yaml": "resources:\n- service-account.yaml\n",
-    "base/service-account.yaml": SERVICE_ACCOUNT,
-    "environments/prod/kustomization.yaml": "resources:\n- ../../base\n",
-  });
-  outside = await TempTree.create({ "kustomization.yaml": "resources:\n- leaked.yaml\n", "leaked.yaml": SERVICE_ACCOUNT.replace("name: api", "name: leaked") });
+  ({ repo, outside } = await repositoryAndOutside());
 });
 afterEach(async () => {
   await repo.remove();

@@ -42,3 +42,19 @@ export class TempTree {
     return rm(this.root, { recursive: true, force: true });
   }
 }
+
+export const SERVICE_ACCOUNT = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: shop\n";
+
+/**
+ * A one-environment policy repository (prod renders base/, one ServiceAccount) and, beside it, a
+ * folder outside it holding a kustomization and an object (`leaked`) that must never be read.
+ */
+export async function repositoryAndOutside(): Promise<{ repo: TempTree; outside: TempTree }> {
+  const repo = await TempTree.create({
+    "base/kustomization.yaml": "resources:\n- service-account.yaml\n",
+    "base/service-account.yaml": SERVICE_ACCOUNT,
+    "environments/prod/kustomization.yaml": "resources:\n- ../../base\n",
+  });
+  const outside = await TempTree.create({ "kustomization.yaml": "resources:\n- leaked.yaml\n", "leaked.yaml": SERVICE_ACCOUNT.replace("name: api", "name: leaked") });
+  return { repo, outside };
+}
