@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs the pinned Go tools the pipeline runs into .tools/bin (the CLI looks there first):
-# kustomize at the version Argo CD bundles, so that what we check is what Argo CD renders, and
-# kubeconform. Versions live in package.json "config". Needs Go and its module proxy.
+# Installs the pinned tools the pipeline and CI run into .tools/bin (the CLI looks there first):
+# kustomize at the version Argo CD bundles, so that what we check is what Argo CD renders,
+# kubeconform, and the workflow linters actionlint (Go) and zizmor (PyPI). Versions live in
+# package.json "config". Needs Go with its module proxy, and Python 3 with pip for zizmor.
+# Idempotent: a tool already at its pinned version is left alone. With arguments, installs only
+# the tools named (kustomize, kubeconform, actionlint, zizmor).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$PWD/.tools/bin"
@@ -19,5 +22,26 @@ install() { # module version binary
   GOBIN="$bin" GOTOOLCHAIN=auto GOFLAGS=-mod=mod go install "$module@$version"
 }
 
-install sigs.k8s.io/kustomize/kustomize/v5 "$(version_of kustomizeVersion)" kustomize
-install github.com/yannh/kubeconform/cmd/kubeconform "$(version_of kubeconformVersion)" kubeconform
+install_zizmor() { # version
+  local version=$1 target="$PWD/.tools/python/zizmor-$1"
+  if [ -x "$bin/zizmor" ] && [ "$("$bin/zizmor" --version 2>/dev/null)" = "zizmor $version" ]; then
+    echo "zizmor $version already in .tools/bin"
+    return
+  fi
+  echo "installing zizmor $version (pip install --target .tools/python/zizmor-$version)"
+  rm -rf "$target"
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all: --target "$target" "zizmor==$version"
+  ln -sfn "../python/zizmor-$version/bin/zizmor" "$bin/zizmor"
+}
+
+tools=("$@")
+if [ ${#tools[@]} -eq 0 ]; then tools=(kustomize kubeconform actionlint zizmor); fi
+for tool in "${tools[@]}"; do
+  case "$tool" in
+    kustomize) install sigs.k8s.io/kustomize/kustomize/v5 "$(version_of kustomizeVersion)" kustomize ;;
+    kubeconform) install github.com/yannh/kubeconform/cmd/kubeconform "$(version_of kubeconformVersion)" kubeconform ;;
+    actionlint) install github.com/rhysd/actionlint/cmd/actionlint "$(version_of actionlintVersion)" actionlint ;;
+    zizmor) install_zizmor "$(version_of zizmorVersion)" ;;
+    *) echo "install-tools.sh: unknown tool $tool (kustomize, kubeconform, actionlint, zizmor)" >&2; exit 2 ;;
+  esac
+done

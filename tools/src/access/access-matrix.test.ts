@@ -81,7 +81,7 @@ describe("matrix: policy shapes", () => {
   const base = `
 apiVersion: v1
 kind: Service
-metadata: { name: a, namespace: n, annotations: { mesh-policy.io/service-account: a } }
+metadata: { name: a, namespace: 'n', annotations: { mesh-policy.io/service-account: a } }
 spec:
   selector: { app: a }
   ports: [{ name: http, port: 80, targetPort: 8080 }]
@@ -89,20 +89,20 @@ spec:
 `;
   const m = (policies: string): AccessMatrix => computeAccessMatrix(yamlResources(base + policies));
   it("DENY rules: [{}] denies everything; allow-nothing denies everything", () => {
-    expect(cellOf(m("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: d, namespace: n }\nspec:\n  action: DENY\n  rules: [{}]\n"), "n/a", "n/a:8080")?.status).toBe("denied");
-    expect(cellOf(m("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: d, namespace: n }\nspec: {}\n"), "n/a", "n/a:8080")?.status).toBe("denied");
+    expect(cellOf(m("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: d, namespace: 'n' }\nspec:\n  action: DENY\n  rules: [{}]\n"), "n/a", "n/a:8080")?.status).toBe("denied");
+    expect(cellOf(m("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: d, namespace: 'n' }\nspec: {}\n"), "n/a", "n/a:8080")?.status).toBe("denied");
   });
   it("a DENY that covers everything the ALLOW permits denies the edge", () => {
     const matrix = m(`apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: allow, namespace: n }
+metadata: { name: allow, namespace: 'n' }
 spec:
   rules:
   - to: [{ operation: { methods: ["GET"], paths: ["/admin/x"] } }]
 ---
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: deny, namespace: n }
+metadata: { name: deny, namespace: 'n' }
 spec:
   action: DENY
   rules:
@@ -113,14 +113,14 @@ spec:
   it("DENY parts that cannot overlap the allowed requests are not listed", () => {
     const matrix = m(`apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: allow, namespace: n }
+metadata: { name: allow, namespace: 'n' }
 spec:
   rules:
   - to: [{ operation: { methods: ["GET"], paths: ["/public/*"] } }]
 ---
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: deny, namespace: n }
+metadata: { name: deny, namespace: 'n' }
 spec:
   action: DENY
   rules:
@@ -132,7 +132,7 @@ spec:
   it("a JWT requirement no RequestAuthentication of the workload can meet never matches", () => {
     const policy = `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: allow, namespace: n }
+metadata: { name: allow, namespace: 'n' }
 spec:
   rules:
   - from: [{ source: { requestPrincipals: ["https://idp.example.com/*"] } }]
@@ -141,7 +141,7 @@ spec:
     expect(cellOf(m(policy), "n/a", "n/a:8080")).toMatchObject({ status: "denied", reason: "no ALLOW rule matches" });
     const otherIssuer = `apiVersion: security.istio.io/v1
 kind: RequestAuthentication
-metadata: { name: jwt, namespace: n }
+metadata: { name: jwt, namespace: 'n' }
 spec:
   jwtRules: [{ issuer: "https://other.example.com" }]
 ---
@@ -151,19 +151,19 @@ spec:
     expect(cellOf(m(policy + sameIssuer), "n/a", "n/a:8080")).toMatchObject({ status: "conditional", conditions: ["with JWT https://idp.example.com/*"] });
   });
   it("without a RequestAuthentication, a DENY on notRequestPrincipals denies every request", () => {
-    const matrix = m("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: d, namespace: n }\nspec:\n  action: DENY\n  rules:\n  - from: [{ source: { notRequestPrincipals: [\"*\"] } }]\n");
+    const matrix = m("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: d, namespace: 'n' }\nspec:\n  action: DENY\n  rules:\n  - from: [{ source: { notRequestPrincipals: [\"*\"] } }]\n");
     expect(cellOf(matrix, "n/a", "n/a:8080")).toMatchObject({ status: "denied", reason: "DENY n/d matches every request" });
   });
   it("when conditions and headers become readable conditions", () => {
     const matrix = m(`apiVersion: security.istio.io/v1
 kind: RequestAuthentication
-metadata: { name: jwt, namespace: n }
+metadata: { name: jwt, namespace: 'n' }
 spec:
   jwtRules: [{ issuer: "https://idp.example.com" }]
 ---
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: allow, namespace: n }
+metadata: { name: allow, namespace: 'n' }
 spec:
   rules:
   - to: [{ operation: { hosts: ["a.example.com"] } }]
@@ -180,7 +180,7 @@ spec:
   it("an ALLOW conjunction implied by another is dropped (the wider one is listed)", () => {
     const matrix = m(`apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: allow, namespace: n }
+metadata: { name: allow, namespace: 'n' }
 spec:
   rules:
   - to: [{ operation: { methods: ["GET"], paths: ["/api/v1/x"] } }]
@@ -196,21 +196,21 @@ describe("matrix: the DENY decides before the ALLOW", () => {
       yamlResources(`
 apiVersion: v1
 kind: Service
-metadata: { name: a, namespace: n, annotations: { mesh-policy.io/service-account: a } }
+metadata: { name: a, namespace: 'n', annotations: { mesh-policy.io/service-account: a } }
 spec:
   selector: { app: a }
   ports: [{ name: http, port: 80, targetPort: 8080 }]
 ---
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: allow-nobody, namespace: n }
+metadata: { name: allow-nobody, namespace: 'n' }
 spec:
   rules:
   - from: [{ source: { principals: ["cluster.local/ns/n/sa/nobody"] } }]
 ---
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: deny-all, namespace: n }
+metadata: { name: deny-all, namespace: 'n' }
 spec:
   action: DENY
   rules: [{}]
@@ -224,11 +224,11 @@ describe("matrix: invalid rules and selectors never widen access", () => {
   const base = `
 apiVersion: v1
 kind: Namespace
-metadata: { name: n, labels: { istio-injection: enabled } }
+metadata: { name: 'n', labels: { istio-injection: enabled } }
 ---
 apiVersion: v1
 kind: Service
-metadata: { name: a, namespace: n, annotations: { mesh-policy.io/service-account: a } }
+metadata: { name: a, namespace: 'n', annotations: { mesh-policy.io/service-account: a } }
 spec:
   selector: { app: a }
   ports: [{ name: http, port: 80, targetPort: 8080 }]
@@ -237,7 +237,7 @@ spec:
   it("an ALLOW policy whose only rule is null allows nothing, and the matrix says why", () => {
     const matrix = computeAccessMatrix(yamlResources(`${base}apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: ap, namespace: n }
+metadata: { name: ap, namespace: 'n' }
 spec:
   rules:
   - null
@@ -249,7 +249,7 @@ spec:
   it("a PeerAuthentication selector with a non-string value does not become namespace-wide", () => {
     const matrix = computeAccessMatrix(yamlResources(`${base}apiVersion: security.istio.io/v1
 kind: PeerAuthentication
-metadata: { name: pa, namespace: n }
+metadata: { name: pa, namespace: 'n' }
 spec:
   selector: { matchLabels: { app: 5 } }
   mtls: { mode: STRICT }

@@ -77,7 +77,7 @@ describe("explainRequest on the shop fixture", () => {
     const resources = yamlResources(`${service("n", "a")}
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: jwt-only, namespace: n }
+metadata: { name: jwt-only, namespace: 'n' }
 spec:
   rules:
   - from: [{ source: { requestPrincipals: ["*"] } }]
@@ -88,7 +88,7 @@ spec:
     const withRa = yamlResources(`${service("n", "a")}
 apiVersion: security.istio.io/v1
 kind: RequestAuthentication
-metadata: { name: jwt, namespace: n }
+metadata: { name: jwt, namespace: 'n' }
 spec:
   jwtRules:
   - issuer: https://idp
@@ -96,7 +96,7 @@ spec:
 ---
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
-metadata: { name: jwt-only, namespace: n }
+metadata: { name: jwt-only, namespace: 'n' }
 spec:
   rules:
   - from: [{ source: { requestPrincipals: ["https://idp/u"] } }]
@@ -120,7 +120,7 @@ ${service("n", "b")}
 ${service("n", "c")}
 apiVersion: networking.istio.io/v1
 kind: VirtualService
-metadata: { name: a-canary, namespace: n }
+metadata: { name: a-canary, namespace: 'n' }
 spec:
   hosts: [a]
   http:

@@ -18,6 +18,7 @@ import { exitCodeFor, EXIT } from "./exit-codes.js";
 import { requireFormat, type CommonOptions, type Format } from "./options.js";
 import { writeReport } from "./write-report.js";
 import { packageConfig } from "../util/package-config.js";
+import { maskText } from "../mask/mask-secrets.js";
 
 export interface CommandContext {
   repoRoot: string;
@@ -120,7 +121,8 @@ async function report(context: CommandContext, targets: CheckTarget[], stages: O
     skipKinds: new Set(context.options.skipKinds),
     ...(stages.validate && context.options.kubeconform ? { kubeconform: { repoRoot: context.repoRoot } } : {}),
   });
-  const text = formatResult(result, context.options.format);
+  // Finding messages quote inputs (values, tool output): masked like every other output.
+  const text = formatResult({ ...result, findings: result.findings.map((finding) => ({ ...finding, message: maskText(finding.message) })) }, context.options.format);
   await writeReport(text, context.options.output, context.cwd);
   return exitCodeFor(result.findings, context.options.failOn);
 }

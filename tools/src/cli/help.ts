@@ -47,6 +47,10 @@ Options:
   --skip-kind KIND           do not schema-check objects of this kind (repeatable)
   --no-cache                 render again even when the inputs did not change
   --verbose                  also print a failing tool's own output (kustomize's error text)
+  --limit NAME=VALUE         change a bound of the run (repeatable): kustomize-time (120s),
+                             kustomize-memory (2GiB), kustomize-output (256MiB), jsonnet-time (60s),
+                             jsonnet-memory (1GiB), cluster-time (30s), cluster-response (64MiB)
+  --allow-remote-resources   let kustomize fetch remote resources (URLs, git repositories; never cached)
 
   --help, --version
 
@@ -55,6 +59,7 @@ Environment:
                              tools/install-tools.sh installs, then kustomize on PATH, then kubectl kustomize)
   MESH_POLICY_KUBECONFORM    the kubeconform binary (default: .tools/bin/kubeconform, then PATH)
   MESH_POLICY_CACHE_DIR      where renders are cached (default .cache/mesh-policy/renders)
+  MESH_POLICY_DEBUG=1        print the stack trace of an internal error
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error.
 `;

@@ -32,6 +32,9 @@ export interface CommonOptions {
   check: boolean;
   exitCode: boolean;
   verbose: boolean;
+  /** `--limit NAME=VALUE` as given (util/limits parses them). */
+  limits: string[];
+  allowRemoteResources: boolean;
   positionals: string[];
 }
 
@@ -70,6 +73,8 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
         check: { type: "boolean", default: false },
         "exit-code": { type: "boolean", default: false },
         verbose: { type: "boolean", default: false },
+        limit: { type: "string", multiple: true, default: [] },
+        "allow-remote-resources": { type: "boolean", default: false },
       },
     });
   } catch (error) {
@@ -105,6 +110,8 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
     check: values.check,
     exitCode: values["exit-code"],
     verbose: values.verbose,
+    limits: values.limit,
+    allowRemoteResources: values["allow-remote-resources"],
     positionals,
   };
 }

@@ -76,7 +76,7 @@ describe("diffResources", () => {
   });
 
   it("reports a field that changes type, and fields added and removed", () => {
-    const before = load("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, annotations: { sidecar.istio.io/inject: 'false' } }\ndata: { a: x, b: y }\n");
+    const before = load("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, annotations: { sidecar.istio.io/inject: 'false' } }\ndata: { a: x, b: 'y' }\n");
     const after = load("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, annotations: { sidecar.istio.io/inject: 'true' } }\ndata: { a: [x], c: z }\n");
     expect(diffResources(before, after).changed[0]?.changes.map(({ path, op, old, new: next }) => ({ path, op, old, new: next }))).toEqual([
       { path: "data.a", op: "changed", old: "x", new: ["x"] },
@@ -87,8 +87,8 @@ describe("diffResources", () => {
   });
 
   it("matches objects by group, kind, namespace and name (a version change is a change of apiVersion)", () => {
-    const before = load("apiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata: { name: g, namespace: n }\nspec: { selector: { istio: ingress } }\n");
-    const after = load("apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: { name: g, namespace: n }\nspec: { selector: { istio: ingress } }\n");
+    const before = load("apiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata: { name: g, namespace: 'n' }\nspec: { selector: { istio: ingress } }\n");
+    const after = load("apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: { name: g, namespace: 'n' }\nspec: { selector: { istio: ingress } }\n");
     const diff = diffResources(before, after);
     expect([diff.added, diff.removed]).toEqual([[], []]);
     expect(diff.changed[0]?.changes).toMatchObject([{ path: "apiVersion", old: "networking.istio.io/v1beta1", new: "networking.istio.io/v1" }]);
@@ -182,7 +182,7 @@ spec:
   // Speed is measured by `npm run bench`, not asserted here.
   it("pairs thousands of objects by identity", () => {
     const many = (n: number, weight: number) =>
-      Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata: { name: s${i}, namespace: n }\nspec: { ports: [{ name: http, port: ${i % 7 === 0 ? weight : 80} }] }\n`).join("---\n");
+      Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata: { name: s${i}, namespace: 'n' }\nspec: { ports: [{ name: http, port: ${i % 7 === 0 ? weight : 80} }] }\n`).join("---\n");
     const before = load(many(5_000, 80));
     const after = load(many(5_000, 81));
     const diff = diffResources(before, after);

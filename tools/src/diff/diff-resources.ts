@@ -1,7 +1,7 @@
 import { apiGroupOf, isJsonObject, type JsonObject, type Resource } from "../model/resource.js";
 import type { FieldChange, ResourceChange, ResourceDiff, ResourceEntry, ResourceId, SourcePosition } from "./diff-report.js";
 import { canonicalJson, compareKeys, normalizeObject } from "./normalize.js";
-import { isSensitiveField, maskValue, redactObject, redactValue } from "./secrets.js";
+import { isSensitiveField, maskValue, redactObject, redactValue } from "../mask/mask-secrets.js";
 
 /**
  * The semantic difference between two renders of the same environment (or two environments):
@@ -283,7 +283,8 @@ function emit(
   const change: FieldChange = { path, pointer, op };
   let masked = false;
   const safe = (value: unknown): unknown => {
-    if (!sensitive && (typeof value !== "object" || value === null)) return value;
+    // Strings are masked by what they hold (a bearer token, a values block), whatever their key.
+    if (!sensitive && typeof value !== "string" && (typeof value !== "object" || value === null)) return value;
     const redacted = sensitive ? maskValue(value) : redactValue(walk.kind, value, depth, false);
     if (!masked && canonicalJson(redacted) !== canonicalJson(value)) masked = true;
     return redacted;

@@ -74,11 +74,19 @@ export async function detectDrift(options: DetectDriftOptions): Promise<DriftRep
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
   const cluster = options.cluster ?? connectCluster(connect);
+  try {
+    return await compareWithCluster(cluster, environment, rendered.resources, application);
+  } finally {
+    // One failed request ends the run: nothing still in flight may keep the process waiting.
+    cluster.close();
+  }
+}
 
+async function compareWithCluster(cluster: LiveCluster, environment: string, resources: readonly Resource[], application: string | undefined): Promise<DriftReport> {
   const missing: MissingObject[] = [];
   const changed: ResourceChange[] = [];
   let inSync = 0;
-  await forEachLimited(rendered.resources, CONCURRENCY, async (resource) => {
+  await forEachLimited(resources, CONCURRENCY, async (resource) => {
     const result = await cluster.read({
       apiVersion: resource.apiVersion,
       kind: resource.kind,
@@ -95,13 +103,13 @@ export async function detectDrift(options: DetectDriftOptions): Promise<DriftRep
     else if (change !== undefined) changed.push(change);
   });
 
-  const extra = await findExtra(cluster, rendered.resources, application);
+  const extra = await findExtra(cluster, resources, application);
   return {
     version: DRIFT_REPORT_VERSION,
     environment,
     cluster: { context: cluster.context, server: cluster.server },
     application: application ?? null,
-    rendered: rendered.resources.length,
+    rendered: resources.length,
     inSync,
     missing: missing.sort(compareResourceIds),
     extra: extra.sort(compareResourceIds),

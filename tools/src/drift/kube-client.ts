@@ -1,9 +1,11 @@
 import path from "node:path";
 import os from "node:os";
-import { ApiException, KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
+import { ApiException, createConfiguration, KubeConfig, KubernetesObjectApi, ServerConfiguration, type KubernetesObject } from "@kubernetes/client-node";
 import { existsSync } from "node:fs";
 import { UserError } from "../model/errors.js";
 import { isJsonObject, type JsonObject } from "../model/resource.js";
+import { currentLimits } from "../util/limits.js";
+import { boundedHttpLibrary, ClusterBoundError, type BoundedTransport } from "./bounded-http.js";
 
 /** How an object is named for a GET: what `KubernetesObjectApi.read` needs. */
 export interface ObjectRef {
@@ -22,16 +24,24 @@ export interface LiveCluster {
   read(ref: ObjectRef): Promise<ReadResult>;
   /** Every object of a kind in a namespace; undefined when the cluster does not serve the kind. */
   list(apiVersion: string, kind: string, namespace: string): Promise<JsonObject[] | undefined>;
+  /** Aborts whatever is still in flight: the run is over (one request failed). */
+  close(): void;
 }
 
 export interface ConnectOptions {
   /** A kubeconfig file; the user's default (`$KUBECONFIG`, `~/.kube/config`, in-cluster) when absent. */
   kubeconfig?: string;
-  /** Per request; a cluster that does not answer in time is an error. */
+  /** Per request, body included; a cluster that does not answer in time is an error. Default: the run's limits. */
   timeoutMs?: number;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+/** KubernetesObjectApi over the bounded transport, in the kubeconfig's default namespace. */
+class BoundedObjectApi extends KubernetesObjectApi {
+  constructor(config: KubeConfig, server: string, transport: BoundedTransport) {
+    super(createConfiguration({ baseServer: new ServerConfiguration(server, {}), authMethods: { default: config }, httpApi: transport.library }));
+    this.setDefaultNamespace(config);
+  }
+}
 
 /**
  * A connection to the cluster of the kubeconfig's current context, through
@@ -69,30 +79,23 @@ export function connectCluster(options: ConnectOptions = {}): LiveCluster {
         `select one (kubectl config use-context NAME) or pass --kubeconfig FILE`,
     );
   }
-  const api = KubernetesObjectApi.makeApiClient(config);
+  const limits = currentLimits();
+  const transport = boundedHttpLibrary({
+    timeoutMs: options.timeoutMs ?? limits.clusterTimeMs,
+    maxBytes: limits.clusterResponseBytes,
+  });
+  const api = new BoundedObjectApi(config, cluster.server, transport);
   const context = config.getCurrentContext();
   const where = `context ${context || "(none)"}, server ${cluster.server}`;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-
-  const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UserError(`the cluster did not answer ${what} within ${timeoutMs / 1000} s (${where}); check that it is reachable`)), timeoutMs);
-    });
-    try {
-      return await Promise.race([request(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
 
   return {
     context,
     server: cluster.server,
+    close: () => transport.abortAll(),
     async read(ref) {
       const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }) } };
       try {
-        const object = await call(`GET ${describe(ref)}`, () => api.read<KubernetesObject>(header));
+        const object = await api.read<KubernetesObject>(header);
         return { found: toJson(object) };
       } catch (error) {
         const missing = missingReason(error);
@@ -102,7 +105,7 @@ export function connectCluster(options: ConnectOptions = {}): LiveCluster {
     },
     async list(apiVersion, kind, namespace) {
       try {
-        const list = await call(`LIST ${kind} in ${namespace}`, () => api.list<KubernetesObject>(apiVersion, kind, namespace));
+        const list = await api.list<KubernetesObject>(apiVersion, kind, namespace);
         return (list.items ?? []).map((item) => toJson({ apiVersion, kind, ...item }));
       } catch (error) {
         if (missingReason(error) === "kind-not-served") return undefined;
@@ -136,6 +139,9 @@ function missingReason(error: unknown): "not-found" | "kind-not-served" | undefi
 
 function explain(error: unknown, what: string, where: string): Error {
   if (error instanceof UserError) return error;
+  if (error instanceof ClusterBoundError) {
+    return new UserError(`the cluster's answer to ${what} (${where}) was refused: ${error.message.replace(/^Failed to fetch resource metadata for [^:]+: /, "")}; check that the API server is reachable and healthy, or raise the limit`);
+  }
   if (error instanceof ApiException) {
     const code = error.code as number;
     if (code === 401 || code === 403) {

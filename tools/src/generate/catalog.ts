@@ -1,9 +1,11 @@
 import { access } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { UserError } from "../model/errors.js";
 import { isJsonObject, type JsonObject } from "../model/resource.js";
 import { CatalogError } from "./catalog-error.js";
+import { evaluateJsonnetFile } from "./evaluate-jsonnet.js";
+import { findImportOutside } from "./jsonnet-imports.js";
+import { GENERATED_FILE_NAMES } from "./policy-files.js";
 import { locateJsonnetError, parseJsonnetError, type ParsedJsonnetError } from "./jsonnet-error.js";
 
 /** The service catalog, repository-relative: the one source of truth for base/<workload>/. */
@@ -79,25 +81,36 @@ export interface EvaluateOptions {
 }
 
 /**
- * Evaluates the catalog with libjsonnet (through @hanazuki/node-jsonnet, no child process) and
- * checks the shape of what it evaluates to. Throws CatalogError, located at the catalog line,
- * for Jsonnet syntax and runtime errors and for every failed check of lib/mesh.libsonnet.
+ * Evaluates the catalog with libjsonnet (in a bounded child process, evaluate-jsonnet) and checks
+ * the shape of what it evaluates to. Imports are confined to the catalog's folder first. Throws
+ * CatalogError, located at the catalog line, for imports out of the folder, Jsonnet syntax and
+ * runtime errors and every failed check of lib/mesh.libsonnet.
  */
 export async function evaluateCatalog(repoRoot: string, options: EvaluateOptions = {}): Promise<Catalog> {
   const file = path.resolve(repoRoot, options.catalogFile ?? CATALOG_FILE);
+  const shown = relative(repoRoot, file);
   if (!(await exists(file))) {
-    throw new UserError(`${relative(repoRoot, file)}: no such file; it is the service catalog that generates base/<workload>/`);
+    throw new UserError(`${shown}: no such file; it is the service catalog that generates base/<workload>/`);
   }
-  const binding = loadJsonnetBinding();
-  const vm = new binding.Jsonnet();
-  vm.setMaxTrace(1000);
-  let json: string;
+  const folder = path.dirname(file);
+  const outside = await findImportOutside(file, folder);
+  if (outside !== undefined) {
+    const { keyword, path: imported, line, column } = outside.import;
+    throw new CatalogError(
+      { file: relative(repoRoot, outside.file), line, column },
+      `${keyword} '${imported}' reads outside ${relative(repoRoot, folder)}/: refused; the catalog may import only files of its own folder ` +
+        "(no absolute paths, no ../ out of it, no symbolic links out of it)",
+    );
+  }
+  const outcome = await evaluateJsonnetFile(file, shown);
+  if ("error" in outcome) throw catalogErrorOf(new Error(outcome.error), { repoRoot, catalogFile: file, libraryDir: path.join(folder, "lib") });
+  let value: unknown;
   try {
-    json = await vm.evaluateFile(file);
-  } catch (error) {
-    throw catalogErrorOf(error, { repoRoot, catalogFile: file, libraryDir: path.join(path.dirname(file), "lib") });
+    value = JSON.parse(outcome.json);
+  } catch {
+    throw new UserError(`${shown}: libjsonnet returned something that is not JSON; this is a bug in the binding, report it`);
   }
-  return parseCatalog(JSON.parse(json) as unknown, relative(repoRoot, file));
+  return parseCatalog(value, shown);
 }
 
 /**
@@ -123,36 +136,6 @@ function describe(parsed: ParsedJsonnetError): string {
   return `syntax error: ${parsed.message}`;
 }
 
-interface JsonnetVm {
-  setMaxTrace(lines: number): unknown;
-  evaluateFile(file: string): Promise<string>;
-}
-
-interface JsonnetBinding {
-  Jsonnet: new () => JsonnetVm;
-}
-
-let binding: JsonnetBinding | undefined;
-
-/**
- * The native binding, loaded on first use so that every other command starts without it (and
- * still works where it did not build). Typed here: the package's own index.d.ts names the
- * setters without their `set` prefix and is not reachable through its `exports`.
- */
-function loadJsonnetBinding(): JsonnetBinding {
-  if (binding !== undefined) return binding;
-  try {
-    const loaded = createRequire(import.meta.url)("@hanazuki/node-jsonnet") as JsonnetBinding;
-    binding = loaded;
-    return loaded;
-  } catch (error) {
-    throw new UserError(
-      `cannot load @hanazuki/node-jsonnet (libjsonnet for Node.js): ${(error as Error).message.split("\n")[0]}; ` +
-        "run `npm ci`, which compiles it (it needs cmake and a C++ compiler)",
-    );
-  }
-}
-
 async function exists(file: string): Promise<boolean> {
   return access(file).then(
     () => true,
@@ -169,6 +152,9 @@ function relative(repoRoot: string, file: string): string {
 // The boundary: what the catalog evaluated to, checked field by field. lib/mesh.libsonnet already
 // checked everything with catalog lines; these checks only fail for a catalog that bypasses it,
 // so they point at the catalog file's first line and name the field.
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const EXTRA_RESOURCE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.yaml$/;
 
 class ShapeReader {
   constructor(private readonly file: string) {}
@@ -217,6 +203,18 @@ class ShapeReader {
     );
   }
 
+  /**
+   * The folder under base/ a workload is generated into: a lowercase DNS label other than
+   * `catalog`, so that every generated path stays one level below base/, whatever the catalog
+   * evaluated to (a catalog that bypasses lib/mesh.libsonnet included).
+   */
+  folder(object: JsonObject, pointer: string): string {
+    const value = this.string(object, "folder", pointer);
+    return DNS_LABEL.test(value) && value.length <= 63 && value !== "catalog"
+      ? value
+      : this.fail(`${pointer}/folder`, 'a lowercase DNS label other than "catalog" (a folder right below base/)');
+  }
+
   stringMap(object: JsonObject, key: string, pointer: string): Record<string, string> {
     const map = this.object(object[key], `${pointer}/${key}`);
     const out: Record<string, string> = {};
@@ -254,7 +252,7 @@ function parseWorkload(read: ShapeReader, value: unknown, at: string): CatalogWo
   const sidecar = read.object(w["sidecar"], `${at}/sidecar`);
   return {
     name: read.string(w, "name", at),
-    folder: read.string(w, "folder", at),
+    folder: read.folder(w, at),
     serviceAccount: read.string(w, "serviceAccount", at),
     labels: read.stringMap(w, "labels", at),
     ports: read.array(w, "ports", at).map((item, index) => {
@@ -302,7 +300,11 @@ function parseWorkload(read: ShapeReader, value: unknown, at: string): CatalogWo
         exportTo: read.strings(e, "exportTo", pointer),
       };
     }),
-    extraResources: read.strings(w, "extraResources", at),
+    extraResources: read.strings(w, "extraResources", at).map((file, index) =>
+      EXTRA_RESOURCE.test(file) && file !== "kustomization.yaml" && !(GENERATED_FILE_NAMES as readonly string[]).includes(file)
+        ? file
+        : read.fail(`${at}/extraResources/${index}`, "a plain .yaml file name in the workload folder, not one the generator writes"),
+    ),
   };
 }
 

@@ -1,6 +1,7 @@
-import { readdir, readFile } from "node:fs/promises";
+import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../model/errors.js";
+import { isInsideFolder } from "../util/inside-folder.js";
 import type { Finding } from "../model/finding.js";
 import { CATALOG_FILE, evaluateCatalog, type Catalog } from "./catalog.js";
 import { applyFileChanges, removeLeftoverSideFiles, type TransactionFs } from "./file-transaction.js";
@@ -39,8 +40,13 @@ export interface Comparison {
   drift: Drift[];
 }
 
-/** Compares the generated files with the tree, byte for byte; reads only. */
+/**
+ * Compares the generated files with the tree, byte for byte; reads only. Every target must be a
+ * regular file (or absent) inside base/, its folder too after symbolic links: what is there
+ * instead (a folder, a link out of the repository) is a UserError, before anything is written.
+ */
 export async function compareWithTree(repoRoot: string, files: readonly GeneratedFile[]): Promise<Comparison> {
+  await checkTargets(repoRoot, files);
   const comparison: Comparison = { writes: [], removals: [], unchanged: [], drift: [] };
   for (const file of files) {
     const current = await readFile(path.join(repoRoot, file.path), "utf8").catch(() => undefined);
@@ -59,6 +65,24 @@ export async function compareWithTree(repoRoot: string, files: readonly Generate
   }
   comparison.drift.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return comparison;
+}
+
+async function checkTargets(repoRoot: string, files: readonly GeneratedFile[]): Promise<void> {
+  const root = path.resolve(repoRoot, GENERATED_ROOT);
+  const realRoot = await realpath(root).catch(() => root);
+  for (const file of files) {
+    const target = path.resolve(repoRoot, file.path);
+    if (!isInsideFolder(target, root)) throw new UserError(`${file.path}: a generated path outside ${GENERATED_ROOT}/; nothing was written`);
+    const folder = await realpath(path.dirname(target)).catch(() => undefined);
+    if (folder !== undefined && !isInsideFolder(folder, realRoot)) {
+      throw new UserError(`${path.dirname(file.path)} is a symbolic link out of the repository; generate writes only inside ${GENERATED_ROOT}/: remove the link. Nothing was written`);
+    }
+    const existing = await lstat(target).catch(() => undefined);
+    if (existing !== undefined && !existing.isFile()) {
+      const what = existing.isDirectory() ? "a folder" : existing.isSymbolicLink() ? "a symbolic link" : "not a regular file";
+      throw new UserError(`${file.path} is ${what}, where generate writes a generated file; remove or rename it, then run generate again. Nothing was written`);
+    }
+  }
 }
 
 /** Every file with the generated header in a folder right below base/ (the catalog's own folder aside). */

@@ -20,7 +20,10 @@ export function resourcesFromYaml(text: string, file: string): LoadedResources {
   const findings: Finding[] = parsed.problems.map((problem) => ({
     ruleId: YAML_SYNTAX_RULE,
     severity: "error",
-    message: `invalid YAML: ${problem.message}; fix the syntax (indentation, quoting, duplicate keys) so the file parses`,
+    message:
+      problem.kind === "aliasing"
+        ? problem.message
+        : `invalid YAML: ${problem.message}; fix the syntax (indentation, quoting, duplicate keys) so the file parses`,
     location: { file, line: problem.line },
   }));
   const resources: Resource[] = [];

@@ -1,6 +1,8 @@
 import jsYaml from "js-yaml";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
 import { pointerSegments } from "../model/resource.js";
+import { checkAliasBudget } from "./alias-budget.js";
+import { KUBERNETES_YAML_SCHEMA } from "./kubernetes-yaml-schema.js";
 
 export interface ParsedDocument {
   /** 1-based line where the document's content starts. */
@@ -13,6 +15,8 @@ export interface ParsedDocument {
 export interface YamlProblem {
   line: number;
   message: string;
+  /** `aliasing`: valid YAML whose aliases expand beyond what Kubernetes accepts. */
+  kind: "syntax" | "aliasing";
 }
 
 export interface ParsedYaml {
@@ -24,9 +28,11 @@ export interface ParsedYaml {
 const DOCUMENT_START = /^---(?:[ \t]|$)/;
 
 /**
- * Parses a multi-document YAML text; never throws on bad input. Values come from js-yaml (YAML 1.2
- * core schema, duplicate keys rejected), ten times faster than a full syntax tree; a document is
- * parsed again with positions only when someone asks for the line of one of its fields.
+ * Parses a multi-document YAML text; never throws on bad input. Values come from js-yaml, ten
+ * times faster than a full syntax tree, read as the Kubernetes tools read them
+ * (KUBERNETES_YAML_SCHEMA: `<<` merges, `0755` is octal, `yes` is true; duplicate keys rejected),
+ * and a document whose aliases expand beyond what the Kubernetes decoders accept is refused; a
+ * document is parsed again with positions only when someone asks for the line of one of its fields.
  */
 export function parseYamlDocuments(source: string): ParsedYaml {
   // Windows line endings (or a checkout with autocrlf) must not hide the `---` separators.
@@ -36,17 +42,34 @@ export function parseYamlDocuments(source: string): ParsedYaml {
   for (const chunk of splitDocuments(text)) {
     let value: unknown;
     try {
-      value = jsYaml.load(chunk.text, { schema: jsYaml.CORE_SCHEMA });
+      value = jsYaml.load(chunk.text, { schema: KUBERNETES_YAML_SCHEMA });
     } catch (error) {
       const yamlError = error as { reason?: string; mark?: { line: number }; message: string };
       const line = chunk.firstLine + (yamlError.mark?.line ?? 0);
-      problems.push({ line: Math.min(line, chunk.lastContentLine), message: yamlError.reason ?? yamlError.message });
+      problems.push({ line: Math.min(line, chunk.lastContentLine), message: yamlError.reason ?? yamlError.message, kind: "syntax" });
       continue;
     }
     if (value === undefined || value === null) continue;
+    const aliasing = aliasProblem(chunk, value);
+    if (aliasing !== undefined) {
+      problems.push(aliasing);
+      continue;
+    }
     documents.push(locatedDocument(chunk, value));
   }
   return { documents, problems };
+}
+
+function aliasProblem(chunk: Chunk, value: unknown): YamlProblem | undefined {
+  try {
+    const problem = checkAliasBudget(chunk.text, value);
+    if (problem === undefined) return undefined;
+    const line = chunk.firstLine + chunk.text.slice(0, problem.offset).split("\n").length - 1;
+    return { line, message: `${problem.message}; Kubernetes refuses such a document: write the values out instead of repeating aliases`, kind: "aliasing" };
+  } catch (error) {
+    if (error instanceof RangeError) return { line: chunk.firstLine, message: "the document nests too deeply to be read", kind: "aliasing" };
+    throw error;
+  }
 }
 
 interface Chunk {

@@ -11,6 +11,7 @@ import { RESOURCE_SHAPE_RULE, YAML_SYNTAX_RULE } from "../load/resources-from-ya
 import type { Severity } from "../model/finding.js";
 import { compareStrings } from "../util/compare-strings.js";
 import { ADMISSION_RULE } from "../validate/admission-findings.js";
+import { API_VALIDATION_RULE } from "../validate/api-server-validation.js";
 import { KUBECONFORM_RULE } from "../validate/kubeconform.js";
 import { SCHEMA_RULE } from "../validate/schema-validation.js";
 import { WORKFLOW_RULE } from "../workflows/check-workflows.js";
@@ -36,6 +37,7 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   { id: INPUT_FILE_RULE, severity: "error", summary: "Every file given can be read", docs: "README.md" },
   { id: YAML_SYNTAX_RULE, severity: "error", summary: "Every file is valid YAML (no duplicate keys)", docs: "README.md" },
   { id: RESOURCE_SHAPE_RULE, severity: "error", summary: "Every document is an object with apiVersion, kind and metadata.name", docs: "README.md" },
+  { id: API_VALIDATION_RULE, severity: "error", summary: "Every object passes the Kubernetes API server's own validation beyond the schema (names per kind, labels, annotations, Service ports and target ports, ConfigMap and Secret keys)", docs: "README.md" },
   { id: ADMISSION_RULE, severity: "error", summary: "Every Istio object passes the admission rules Istio enforces beyond its schema (CRD CEL rules, istiod's validating webhook)", docs: "tools/src/validate/admission/README.md" },
   { id: SCHEMA_RULE, severity: "error", summary: "Every object matches the JSON schema of its apiVersion and kind, unknown fields rejected", docs: "tools/schemas/README.md" },
   { id: SUPPRESSION_RULE, severity: "error", summary: "Every suppression annotation gives a reason and names a rule that exists", docs: "README.md" },

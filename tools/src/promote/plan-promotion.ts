@@ -5,6 +5,7 @@ import { evaluateSyncWindows } from "../argocd/sync-window.js";
 import type { DiffReport } from "../diff/diff-report.js";
 import { renderAtRevision, resolveCommit, type RenderedTree } from "../diff/render-revision.js";
 import { diffTrees } from "../diff/run-diff.js";
+import { maskText } from "../mask/mask-secrets.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
@@ -75,6 +76,7 @@ export async function planPromotion(options: PlanPromotionOptions): Promise<Prom
 
   const selection = await selectCandidate(options, argocd);
   const candidate = selection.commit;
+  await requireOnTrackedBranch(repoRoot, candidate, selection.selectedBy);
   const direction = await directionOf(repoRoot, currentPin, candidate);
   const [commits, rolledBack, candidateSubject, pinSubject] = await Promise.all([
     logRange(repoRoot, currentPin, candidate),
@@ -112,6 +114,10 @@ export async function planPromotion(options: PlanPromotionOptions): Promise<Prom
   for (const gate of gates) {
     if (gate.status !== "pass" && forced.has(gate.id)) gate.forced = true;
   }
+  // Everything below ends up in a pull-request body: gate reasons quote finding messages and tool
+  // output, subjects are whatever committers wrote.
+  for (const gate of gates) gate.reason = maskText(gate.reason);
+  const maskSubjects = (list: CommitSummary[]) => list.map((commit) => ({ ...commit, subject: maskText(commit.subject) }));
   const refusals = gates
     .filter((gate) => gate.status !== "pass" && gate.forced !== true)
     .map((gate) => `${gate.title}: ${gate.status}, ${gate.reason}${FORCEABLE_GATES.includes(gate.id) ? ` (override with --force-gates ${gate.id})` : ""}`);
@@ -126,13 +132,13 @@ export async function planPromotion(options: PlanPromotionOptions): Promise<Prom
       line: target.application.resource.origin.locate(`${target.source.pointer}/targetRevision`).line,
       pointer: `${target.source.pointer}/targetRevision`,
     },
-    candidate: { commit: candidate, subject: candidateSubject, selectedBy: selection.selectedBy },
-    currentPin: { commit: currentPin, subject: pinSubject },
+    candidate: { commit: candidate, subject: maskText(candidateSubject), selectedBy: selection.selectedBy },
+    currentPin: { commit: currentPin, subject: maskText(pinSubject) },
     direction,
-    commits,
-    rolledBack,
+    commits: maskSubjects(commits),
+    rolledBack: maskSubjects(rolledBack),
     diff,
-    findings: checked.findings,
+    findings: checked.findings.map((finding) => ({ ...finding, message: maskText(finding.message) })),
     gates,
     refusals,
     evaluatedAt: options.now.toISOString(),
@@ -191,6 +197,27 @@ async function selectCandidate(options: PlanPromotionOptions, argocd: ArgoCdObje
   }
   const commit = await resolveCommit(repoRoot, ref);
   return { commit, selectedBy: `${shortRef(ref)} at ${commit.slice(0, 12)}, the ${what}`, branch: ref };
+}
+
+/**
+ * Only what was merged to main may be promoted: a commit of a pull request that was never merged
+ * (or of any other branch) is refused, whatever gates are forced or rollbacks allowed.
+ */
+async function requireOnTrackedBranch(repoRoot: string, candidate: string, selectedBy: string): Promise<void> {
+  const branch = await firstExistingRef(repoRoot, [`refs/remotes/origin/${TRACKED_BRANCH}`, `refs/heads/${TRACKED_BRANCH}`]);
+  const short = candidate.slice(0, 12);
+  if (branch === undefined) {
+    throw new UserError(
+      `cannot tell whether ${short} (${selectedBy}) is on ${TRACKED_BRANCH}: this repository has neither origin/${TRACKED_BRANCH} nor ${TRACKED_BRANCH}; ` +
+        "fetch it (in CI: actions/checkout with fetch-depth: 0) and run again",
+    );
+  }
+  if (!(await isAncestor(repoRoot, candidate, branch))) {
+    throw new UserError(
+      `${short} (${selectedBy}) is not on ${shortRef(branch)}: only commits merged to ${TRACKED_BRANCH} can be promoted, whatever gates are forced; ` +
+        `merge it to ${TRACKED_BRANCH} first, or promote a commit of ${TRACKED_BRANCH}`,
+    );
+  }
 }
 
 async function firstExistingRef(repoRoot: string, refs: readonly string[]): Promise<string | undefined> {

@@ -119,6 +119,15 @@ describe("planPromotion (throw-away git repositories, real kustomize)", () => {
     expect(await gitStatus()).toBe("");
   });
 
+  it("masks what the pull-request body would quote: commit subjects and finding messages", async () => {
+    await repo.write({ "environments/prod/telemetry.yaml": `${files["environments/prod/telemetry.yaml"] as string}\n` });
+    const leaky = await repo.commit("debug: call the API with Authorization: Bearer ghp_s3cr3tT0ken42");
+    const result = await plan({ revision: leaky });
+    expect(result.candidate.subject).toBe("debug: call the API with Authorization: Bearer ***");
+    expect(result.commits[0]?.subject).toBe("debug: call the API with Authorization: Bearer ***");
+    expect(formatPromotionBody(result)).not.toContain("ghp_s3cr3tT0ken42");
+  });
+
   it("takes --revision as the candidate", async () => {
     const result = await plan({ revision: pinning });
     expect(result.candidate).toMatchObject({ commit: pinning, selectedBy: `--revision ${pinning}` });
@@ -198,14 +207,14 @@ describe("planPromotion (throw-away git repositories, real kustomize)", () => {
     await expect(plan({ forceGates: ["checks"] })).rejects.toThrow(/"checks" cannot be forced/);
   });
 
-  it("says the soak time is unknown for a candidate that is not on main", async () => {
+  it("refuses a candidate that is not on main, whatever gates are forced or rollbacks allowed", async () => {
     await repo.git("checkout", "--quiet", "-b", "experiment");
     await repo.write({ "environments/prod/telemetry.yaml": `${files["environments/prod/telemetry.yaml"] as string}\n` });
     const side = await repo.commit("an experiment");
     await repo.git("checkout", "--quiet", "main");
-    const result = await plan({ revision: side });
-    expect(result.gates.find((g) => g.id === "soak")).toMatchObject({ status: "unknown", reason: `${side.slice(0, 12)} is not on main, so it cannot have soaked in staging` });
-    expect(result.refusals).toEqual([expect.stringMatching(/^soak on main \(at least 24 h\): unknown/)]);
+    const forced = plan({ revision: side, forceGates: ["soak", "window"], allowRollback: true });
+    await expect(forced).rejects.toBeInstanceOf(UserError);
+    await expect(forced).rejects.toThrow(`${side.slice(0, 12)} (--revision ${side}) is not on main: only commits merged to main can be promoted, whatever gates are forced`);
   });
 
   it("reports nothing to promote when prod already runs the candidate", async () => {

@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import { parse } from "yaml";
 import { displayPath } from "../load/load-paths.js";
 import { UserError } from "../model/errors.js";
@@ -10,7 +9,9 @@ import { isJsonObject } from "../model/resource.js";
 import { diagnoseKustomizeFailure } from "./diagnose-kustomize-failure.js";
 import { ENVIRONMENTS_DIR, listEnvironments } from "./environments.js";
 import { findKustomize } from "./kustomize-binary.js";
-import { collectKustomizeInputs } from "./kustomize-inputs.js";
+import { collectKustomizeInputs, KustomizeInputError } from "./kustomize-inputs.js";
+import { runKustomize } from "./run-kustomize.js";
+import { firstUnboundedInput } from "./unbounded-inputs.js";
 
 export const KUSTOMIZATION_RULE = "kustomization";
 export const UNREACHED_RULE = "unreached-kustomize-input";
@@ -106,6 +107,18 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
     for (const [index, file] of files.entries()) {
       const kind = kindOf(await readFile(file, "utf8"));
       const dir = path.dirname(file);
+      const inputs = await collectKustomizeInputs(dir, repoRoot).catch((error: unknown) => {
+        if (error instanceof UserError) return error;
+        throw error;
+      });
+      // Remote references, paths out of the repository and inputs that expand without bound are
+      // refused before kustomize sees them.
+      const refused =
+        inputs instanceof KustomizeInputError ? inputs.detail : inputs instanceof UserError ? undefined : await firstUnboundedInput(inputs.files, repoRoot);
+      if (refused !== undefined) {
+        findings.push({ ruleId: KUSTOMIZATION_RULE, severity: "error", message: refused.reason, location: { file: refused.file, line: refused.line } });
+        continue;
+      }
       let buildDir = dir;
       if (kind === "Component") {
         buildDir = path.join(scratch, String(index));
@@ -115,31 +128,26 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
           `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncomponents:\n- ${path.relative(buildDir, dir)}\n`,
         );
       }
-      const result = await execa(kustomize.command, [...kustomize.buildArgs, buildDir], { reject: false });
-      if (result.exitCode === 0) continue;
-      const diagnosis = await diagnose(result.stderr, repoRoot, buildDir, file);
-      // A component is built through a throw-away kustomization: what is wrong is in the component.
-      const where = diagnosis.file.startsWith(scratch) ? { ...diagnosis, file: displayPath(file, repoRoot), line: 1 } : diagnosis;
+      const run = await runKustomize(kustomize, [buildDir], { cwd: repoRoot });
+      if (run.stopped === undefined && run.result.exitCode === 0) continue;
+      // A component is built through a throw-away kustomization: what is wrong is in the component,
+      // diagnosed from its own inputs.
+      const diagnosis =
+        run.stopped !== undefined
+          ? { file: displayPath(file, repoRoot), line: 1, message: `kustomize ${run.stopped}` }
+          : inputs instanceof UserError
+            ? { file: displayPath(file, repoRoot), line: 1, message: inputs.message }
+            : await diagnoseKustomizeFailure(run.result.stderr.replaceAll(`${scratch}/`, ""), { repoRoot, buildDir: dir, inputs });
       findings.push({
         ruleId: KUSTOMIZATION_RULE,
         severity: "error",
-        message: `kustomize rejects this ${kind ?? "kustomization"}: ${where.message}`,
-        location: { file: where.file, line: where.line },
+        message: `kustomize rejects this ${kind ?? "kustomization"}: ${diagnosis.message}`,
+        location: { file: diagnosis.file, line: diagnosis.line },
       });
     }
     return findings;
   } finally {
     await rm(scratch, { recursive: true, force: true });
-  }
-}
-
-async function diagnose(stderr: string, repoRoot: string, buildDir: string, file: string): Promise<{ file: string; line: number; message: string }> {
-  try {
-    const inputs = await collectKustomizeInputs(buildDir, repoRoot);
-    return await diagnoseKustomizeFailure(stderr, { repoRoot, buildDir, inputs });
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    return { file: displayPath(file, repoRoot), line: 1, message: error.message };
   }
 }
 

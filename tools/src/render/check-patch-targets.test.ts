@@ -87,4 +87,18 @@ describe("checkPatchTargets (real kustomize)", () => {
       ["base/web/kustomization.yaml", "the target of base/web/routing.yaml (kind VirtualService, name api) selects no object,"],
     ]);
   });
+
+  it("leaves alone the patches of a transformer's kustomization: they select its configuration, not the build's objects", async () => {
+    await write({
+      "transformers/labels/kustomization.yaml": "resources:\n- labels.yaml\npatches:\n- path: team.yaml\n  target:\n    kind: LabelTransformer\n",
+      "transformers/labels/labels.yaml":
+        "apiVersion: builtin\nkind: LabelTransformer\nmetadata:\n  name: labels\nlabels:\n  team: a\nfieldSpecs:\n- path: metadata/labels\n  create: true\n",
+      "transformers/labels/team.yaml": "- op: replace\n  path: /labels/team\n  value: b\n",
+    });
+    const kustomization = "resources:\n- ../../base\ntransformers:\n- ../../transformers/labels\n";
+    expect(await check(kustomization)).toEqual([]);
+    // The patch did its work on the transformer's configuration.
+    const rendered = await renderEnvironment(repo, "e", { cacheDir: false });
+    expect(rendered.resources.map((resource) => (resource.object["metadata"] as { labels?: unknown }).labels)).toEqual([{ team: "b" }, { team: "b" }]);
+  });
 });

@@ -1,17 +1,17 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { execa } from "execa";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { currentLimits, type Limits } from "../util/limits.js";
 import { ENVIRONMENTS_DIR } from "./environments.js";
-import { collectKustomizeInputs } from "./kustomize-inputs.js";
+import { collectKustomizeInputs, KustomizeInputError } from "./kustomize-inputs.js";
 import { diagnoseKustomizeFailure } from "./diagnose-kustomize-failure.js";
 import { findKustomize } from "./kustomize-binary.js";
+import { readCachedRender, renderCacheKey, writeCachedRender } from "./render-cache.js";
+import { runKustomize, STOPPED_HINT, type KustomizeRun } from "./run-kustomize.js";
 import { SourceLocator } from "./source-locator.js";
+import { firstUnboundedInput } from "./unbounded-inputs.js";
 
 /**
  * Extra `kustomize build` flags. Must equal `kustomize.buildOptions` in Argo CD's argocd-cm
@@ -37,6 +37,8 @@ export interface RenderOptions {
    * (a revision extracted to a temporary folder). Defaults to `repoRoot`.
    */
   toolsRoot?: string;
+  /** The bounds of kustomize and whether remote resources may be fetched; the run's limits by default. */
+  limits?: Readonly<Limits>;
 }
 
 export function defaultCacheDir(repoRoot: string): string {
@@ -52,37 +54,59 @@ export async function renderEnvironment(
   return renderKustomization(repoRoot, buildDir, environment, options);
 }
 
-/** Renders any kustomization folder below `repoRoot`; `label` names it in reports. */
+/**
+ * Renders any kustomization folder below `repoRoot`; `label` names it in reports. Before
+ * kustomize runs, every input is listed (remote ones refused unless the limits allow them,
+ * paths leaving the repository refused) and checked for what would make kustomize expand
+ * without bound; kustomize itself then runs bounded (run-kustomize). A render whose inputs and
+ * kustomize are unchanged comes from the verified render cache (never one with remote inputs).
+ */
 export async function renderKustomization(
   repoRoot: string,
   buildDir: string,
   label: string,
   options: RenderOptions = {},
 ): Promise<RenderedEnvironment> {
-  const inputs = await collectKustomizeInputs(buildDir, repoRoot);
+  const limits = options.limits ?? currentLimits();
+  const kustomizationFile = path.join(path.relative(repoRoot, buildDir), "kustomization.yaml").split(path.sep).join("/");
+  const inputs = await collectKustomizeInputs(buildDir, repoRoot, { allowRemote: limits.remoteResources }).catch((error: unknown) => {
+    if (error instanceof KustomizeInputError) throw new RenderFailure(`cannot render ${label}: ${error.message}`, error.detail);
+    throw error;
+  });
+  const hazard = await firstUnboundedInput(inputs.files, repoRoot);
+  if (hazard !== undefined) {
+    throw new RenderFailure(`cannot render ${label}: ${hazard.file}:${hazard.line}: ${hazard.reason}; fix ${hazard.file}, then run again`, hazard);
+  }
   const kustomize = await findKustomize(options.toolsRoot ?? repoRoot);
-  const key = await inputHash(repoRoot, inputs.files, [kustomize.command, kustomize.version, ...KUSTOMIZE_BUILD_OPTIONS]);
-  const cacheDir = options.cacheDir ?? defaultCacheDir(repoRoot);
-  const cacheFile = cacheDir === false ? undefined : path.join(cacheDir, `${key}.yaml`);
-
-  const cached = cacheFile === undefined ? undefined : await readFile(cacheFile, "utf8").catch(() => undefined);
+  const cacheDir = inputs.remote.length > 0 ? false : (options.cacheDir ?? defaultCacheDir(repoRoot));
+  const key =
+    cacheDir === false
+      ? undefined
+      : await renderCacheKey({ repoRoot, tool: [kustomize.command, kustomize.version, ...KUSTOMIZE_BUILD_OPTIONS], files: inputs.files });
+  const cached = cacheDir === false || key === undefined ? undefined : await readCachedRender(cacheDir, key);
   let yaml: string;
   if (cached !== undefined) {
     yaml = cached;
   } else {
-    const args = [...kustomize.buildArgs, ...KUSTOMIZE_BUILD_OPTIONS, path.relative(repoRoot, buildDir) || "."];
-    const result = await execa(kustomize.command, args, { cwd: repoRoot, reject: false, maxBuffer: 512 * 1024 * 1024 });
-    if (result.exitCode !== 0 || result.failed) {
-      const output = result.stderr || (result.shortMessage ?? "");
-      const diagnosis = await diagnoseKustomizeFailure(output, { repoRoot, buildDir, inputs });
+    const run = await runKustomize(kustomize, [...KUSTOMIZE_BUILD_OPTIONS, path.relative(repoRoot, buildDir) || "."], { cwd: repoRoot, limits });
+    const { result } = run;
+    if (run.stopped !== undefined) {
+      throw new RenderFailure(
+        `kustomize ${run.stopped} while rendering ${label} (\`${run.commandLine}\`): ${STOPPED_HINT}`,
+        { file: kustomizationFile, line: 1, reason: `kustomize ${run.stopped}: ${STOPPED_HINT}` },
+        kustomizeOutput(run),
+      );
+    }
+    if (result.exitCode !== 0) {
+      const diagnosis = await diagnoseKustomizeFailure(result.stderr, { repoRoot, buildDir, inputs });
       throw new RenderFailure(
         `kustomize cannot render ${label}: ${diagnosis.file}:${diagnosis.line}: ${diagnosis.message}`,
         { file: diagnosis.file, line: diagnosis.line, reason: diagnosis.message },
-        `\`${kustomize.command} ${args.join(" ")}\` exited ${result.exitCode ?? "abnormally"}:\n${tail(output)}`,
+        kustomizeOutput(run),
       );
     }
     yaml = result.stdout.endsWith("\n") || result.stdout === "" ? result.stdout : `${result.stdout}\n`;
-    if (cacheFile !== undefined) await writeFileAtomic(cacheFile, yaml).catch(() => undefined);
+    if (cacheDir !== false && key !== undefined) await writeCachedRender(cacheDir, key, yaml);
   }
 
   const parsed = resourcesFromYaml(yaml, `${path.relative(repoRoot, buildDir).split(path.sep).join("/")} (rendered)`);
@@ -100,29 +124,23 @@ export async function renderKustomization(
   };
 }
 
-async function inputHash(repoRoot: string, files: readonly string[], extra: readonly string[]): Promise<string> {
-  const hash = createHash("sha256");
-  for (const part of extra) hash.update(`${part}\0`);
-  const contents = await Promise.all(files.map((file) => readFile(file).catch(() => Buffer.from("\0missing"))));
-  files.forEach((file, index) => {
-    hash.update(`${path.relative(repoRoot, file)}\0`);
-    hash.update(contents[index] ?? "");
-    hash.update("\0");
-  });
-  return hash.digest("hex").slice(0, 32);
-}
-
 /** kustomize could not build a kustomization: an input error of that environment, not of the run. */
 export class RenderFailure extends UserError {
   constructor(
     message: string,
     /** The file and line to fix, and why (diagnoseKustomizeFailure). */
     readonly detail: { file: string; line: number; reason: string },
-    /** kustomize's own command and output. */
-    details: string,
+    /** kustomize's own command and output, when it ran. */
+    details?: string,
   ) {
     super(message, details);
   }
+}
+
+/** kustomize's command line, how it ended, and the tail of what it said: shown with --verbose. */
+function kustomizeOutput(run: KustomizeRun): string {
+  const ended = run.result.exitCode === undefined ? "was stopped" : `exited ${run.result.exitCode}`;
+  return `\`${run.commandLine}\` ${ended}:\n${tail(run.result.stderr)}`;
 }
 
 function tail(text: string, lines = 20): string {

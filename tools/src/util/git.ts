@@ -9,10 +9,21 @@ export interface GitResult {
   stderr: string;
 }
 
-/** Runs git in `cwd` without throwing; the caller decides what a failure means. */
+/** Every git command of a run works on a local repository: this bounds one that hangs all the same. */
+const GIT_TIMEOUT_MS = 300_000;
+
+/** Runs git in `cwd` without throwing; the caller decides what a failure means. Git never prompts. */
 export async function runGit(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<GitResult> {
-  const result = await execa("git", [...args], { cwd, env, reject: false, stripFinalNewline: true, maxBuffer: 64 * 1024 * 1024 });
-  return { exitCode: result.exitCode ?? -1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+  const result = await execa("git", [...args], {
+    cwd,
+    env: { GIT_TERMINAL_PROMPT: "0", ...env },
+    reject: false,
+    stripFinalNewline: true,
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: GIT_TIMEOUT_MS,
+  });
+  const stderr = result.timedOut ? `git ${args[0] ?? ""} did not finish within ${GIT_TIMEOUT_MS / 1000} s and was stopped` : (result.stderr ?? "");
+  return { exitCode: result.exitCode ?? -1, stdout: result.stdout ?? "", stderr };
 }
 
 export type CommitPresence = "present" | "missing" | "no-repository" | "shallow-missing";

@@ -40,6 +40,9 @@ export async function findKubeconform(repoRoot: string): Promise<string> {
  * offline against our own schemas exported in its layout, and returns one verdict per object in
  * input order.
  */
+/** kubeconform is linear in what it checks, which the YAML and kustomize bounds already bound. */
+const KUBECONFORM_TIMEOUT_MS = 300_000;
+
 export async function runKubeconform(
   repoRoot: string,
   resources: readonly Resource[],
@@ -53,7 +56,8 @@ export async function runKubeconform(
     // -verbose lists valid objects too, so every object gets a verdict.
     const args = ["-strict", "-verbose", "-output", "json", "-schema-location", schemaLocation];
     if (options.skipKinds !== undefined && options.skipKinds.length > 0) args.push("-skip", options.skipKinds.join(","));
-    const run = await execa(binary, [...args, "-"], { input: stream, reject: false, maxBuffer: 256 * 1024 * 1024 });
+    const run = await execa(binary, [...args, "-"], { input: stream, reject: false, maxBuffer: 256 * 1024 * 1024, timeout: KUBECONFORM_TIMEOUT_MS });
+    if (run.timedOut) throw new UserError(`kubeconform did not finish within ${KUBECONFORM_TIMEOUT_MS / 1000} s and was stopped; run again without --kubeconform`);
     const parsed = parseOutput(run.stdout);
     if (parsed === undefined) {
       throw new UserError(`kubeconform failed (exit ${run.exitCode ?? "?"}): ${(run.stderr || run.stdout).trim().split("\n").slice(-5).join("\n")}`);

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import { isSensitivePointer, MASK } from "../mask/mask-secrets.js";
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
 import { loadSchemaIndex, readSchema, type SchemaEntry } from "../schemas/schema-catalog.js";
@@ -30,7 +31,9 @@ export class SchemaValidator {
     }
     const validateFn = this.compile(entry);
     if (validateFn(withoutNulls(resource.object))) return [];
-    return describeErrors(validateFn.errors ?? []).map(({ pointer, message }) => this.finding(resource, message, pointer));
+    // A message shows the offending value, except where the value is a secret.
+    const secret = (pointer: string) => isSensitivePointer(resource.kind, resource.object, pointer);
+    return describeErrors(validateFn.errors ?? [], secret).map(({ pointer, message }) => this.finding(resource, message, pointer));
   }
 
   private compile(entry: SchemaEntry): ValidateFunction {
@@ -73,8 +76,8 @@ interface Problem {
   message: string;
 }
 
-/** Turns ajv's errors into one message per field, in the words of a Kubernetes user. */
-export function describeErrors(errors: readonly ErrorObject[]): Problem[] {
+/** Turns ajv's errors into one message per field, in the words of a Kubernetes user; values at `secret` pointers are not shown. */
+export function describeErrors(errors: readonly ErrorObject[], secret: (pointer: string) => boolean = () => false): Problem[] {
   const byPath = new Map<string, ErrorObject[]>();
   for (const error of errors) {
     const list = byPath.get(error.instancePath) ?? [];
@@ -86,18 +89,19 @@ export function describeErrors(errors: readonly ErrorObject[]): Problem[] {
     const specific = list.filter((e) => !["anyOf", "oneOf", "if", "not"].includes(e.keyword));
     const relevant = specific.length > 0 ? specific : list;
     const types = relevant.filter((e) => e.keyword === "type").map((e) => String(e.params["type"]));
+    const show = secret(pointer) ? () => MASK : shown;
     if (types.length > 0) {
-      problems.push({ pointer, message: `${fieldName(pointer)}: ${shown(relevant[0]?.data)} must be ${[...new Set(types)].join(" or ")}` });
+      problems.push({ pointer, message: `${fieldName(pointer)}: ${show(relevant[0]?.data)} must be ${[...new Set(types)].join(" or ")}` });
     }
     for (const error of relevant) {
       if (error.keyword === "type") continue;
-      problems.push(describeOne(pointer, error));
+      problems.push(describeOne(pointer, error, show));
     }
   }
   return dedupe(problems);
 }
 
-function describeOne(pointer: string, error: ErrorObject): Problem {
+function describeOne(pointer: string, error: ErrorObject, showValue: (value: unknown) => string): Problem {
   const field = fieldName(pointer);
   switch (error.keyword) {
     case "additionalProperties": {
@@ -108,7 +112,7 @@ function describeOne(pointer: string, error: ErrorObject): Problem {
     case "required":
       return { pointer, message: `${field}: missing required field "${String(error.params["missingProperty"])}"` };
     case "enum":
-      return { pointer, message: `${field}: ${shown(error.data)} is not one of ${(error.params["allowedValues"] as unknown[]).map(shown).join(", ")}` };
+      return { pointer, message: `${field}: ${showValue(error.data)} is not one of ${(error.params["allowedValues"] as unknown[]).map(shown).join(", ")}` };
     case "const":
       return { pointer, message: `${field}: must be ${shown(error.params["allowedValue"])}` };
     default:
