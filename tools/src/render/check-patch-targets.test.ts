@@ -1,6 +1,9 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitRepository } from "../../test/helpers/git-repository.js";
+import { configureLimits } from "../util/limits.js";
 import { checkPatchTargets } from "./check-patch-targets.js";
 import { renderEnvironment } from "./render-environment.js";
 
@@ -100,5 +103,22 @@ describe("checkPatchTargets (real kustomize)", () => {
     // The patch did its work on the transformer's configuration.
     const rendered = await renderEnvironment(repo, "e", { cacheDir: false });
     expect(rendered.resources.map((resource) => (resource.object["metadata"] as { labels?: unknown }).labels)).toEqual([{ team: "b" }, { team: "b" }]);
+  });
+
+  it("checks the patches of a build that fetches a remote resource when remote resources are allowed", async () => {
+    const server = createServer((_request, response) => response.end(virtualService("remote")));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    configureLimits({ remoteResources: true });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/remote.yaml`;
+      const patched = (name: string) => `resources:\n- ../../base\n- ${url}\npatches:\n- path: routing.yaml\n  target:\n    kind: VirtualService\n    name: ${name}\n`;
+      expect(await check(patched("remote"))).toEqual([]);
+      expect((await check(patched("remot"))).map((f) => f.message.split(" so ")[0])).toEqual([
+        "the target of environments/e/routing.yaml (kind VirtualService, name remot) selects no object,",
+      ]);
+    } finally {
+      configureLimits({});
+      server.close();
+    }
   });
 });

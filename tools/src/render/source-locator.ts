@@ -201,13 +201,19 @@ function resolveAppend(opPath: string, rendered: JsonObject): string {
   return Array.isArray(value) ? `${parent}/${Math.max(value.length - 1, 0)}` : opPath;
 }
 
+/**
+ * The repository file an object comes from; undefined for an object fetched from a remote
+ * resource (--allow-remote-resources), which kustomize marks with `repo` (a git repository) or
+ * a URL as its path (`http:/host/file.yaml`): it stays located in the rendered output.
+ */
 function originPathOf(resource: Resource): string | undefined {
   const metadata = resource.object["metadata"];
   const annotations = isJsonObject(metadata) ? metadata["annotations"] : undefined;
   const origin = isJsonObject(annotations) ? annotations[ORIGIN_ANNOTATION] : undefined;
   if (typeof origin !== "string") return undefined;
   const parsed = parse(origin) as unknown;
-  return isJsonObject(parsed) && typeof parsed["path"] === "string" ? parsed["path"] : undefined;
+  if (!isJsonObject(parsed) || typeof parsed["path"] !== "string" || parsed["repo"] !== undefined) return undefined;
+  return /^[a-z][a-z0-9+.-]*:\//i.test(parsed["path"]) ? undefined : parsed["path"];
 }
 
 function pickDocument(documents: readonly ParsedDocument[], rendered: Resource): ParsedDocument | undefined {
