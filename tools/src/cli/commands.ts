@@ -110,7 +110,7 @@ function selection(context: CommandContext) {
       warnOnVersionDrift(detail.kustomizeVersion);
     },
     onRenderFailed: (label: string, failure: RenderFailure) => {
-      if (context.options.verbose && failure.details !== undefined) process.stderr.write(`kustomize output for ${label}:\n${failure.details}\n`);
+      if (context.options.verbose && failure.details !== undefined) process.stderr.write(`kustomize output for ${label}:\n${maskText(failure.details)}\n`);
     },
   };
 }
