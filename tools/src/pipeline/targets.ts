@@ -6,6 +6,7 @@ import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { ENVIRONMENTS_DIR, resolveEnvironments } from "../render/environments.js";
+import { isInsideFolder } from "../util/inside-folder.js";
 import { checkPatchTargets } from "../render/check-patch-targets.js";
 import { locateGeneratedInCatalog } from "../render/source-locator.js";
 import { RenderFailure, renderEnvironment, renderKustomization, type RenderOptions } from "../render/render-environment.js";
@@ -30,13 +31,8 @@ async function kustomizeRootsIn(paths: readonly string[], cwd: string): Promise<
     const text = await readFile(file, "utf8");
     if (!/^kind:\s*Component\s*$/m.test(text)) kustomizations.push(path.dirname(file));
   }
-  const roots = kustomizations.filter((dir) => !kustomizations.some((other) => other !== dir && isInside(dir, other)));
+  const roots = kustomizations.filter((dir) => !kustomizations.some((other) => other !== dir && isInsideFolder(dir, other)));
   return { roots, kustomizeDirs };
-}
-
-function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
 }
 
 /** `environments/prod` is the environment prod, however it was named on the command line. */
@@ -84,7 +80,7 @@ export async function selectTargets(selection: TargetSelection): Promise<CheckTa
   if (selection.paths.length > 0) {
     const { roots, kustomizeDirs } = await kustomizeRootsIn(selection.paths, selection.cwd);
     // Files that belong to a kustomization are patches and partial objects: render it instead.
-    const loaded = await loadPaths(selection.paths, selection.cwd, (file) => kustomizeDirs.some((dir) => isInside(file, dir)));
+    const loaded = await loadPaths(selection.paths, selection.cwd, (file) => kustomizeDirs.some((dir) => isInsideFolder(file, dir)));
     if (loaded.resources.length === 0 && loaded.findings.length === 0 && kustomizeDirs.length === 0) {
       throw new UserError(`no YAML files in ${selection.paths.join(", ")}: nothing to check; name files or folders that hold Kubernetes YAML`);
     }

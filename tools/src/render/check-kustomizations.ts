@@ -6,6 +6,7 @@ import { displayPath } from "../load/load-paths.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject } from "../model/resource.js";
+import { isInsideFolder } from "../util/inside-folder.js";
 import { diagnoseKustomizeFailure } from "./diagnose-kustomize-failure.js";
 import { ENVIRONMENTS_DIR, listEnvironments } from "./environments.js";
 import { findKustomize } from "./kustomize-binary.js";
@@ -51,7 +52,7 @@ export async function checkSharedFolders(repoRoot: string, dirs: readonly string
   const unreached = (await findKustomizationFiles(absolute)).filter((file) => !reached.has(file));
   const unreachedDirs = unreached.map((file) => path.dirname(file));
   const strayFiles = (await findFiles(absolute, (name) => YAML_FILE.test(name) && !KUSTOMIZATION_FILE.test(name)))
-    .filter((file) => !reached.has(file) && !unreachedDirs.some((dir) => isInside(file, dir)))
+    .filter((file) => !reached.has(file) && !unreachedDirs.some((dir) => isInsideFolder(file, dir)))
     .sort();
   const warning = (file: string, message: string): Finding => ({
     ruleId: UNREACHED_RULE,
@@ -158,9 +159,4 @@ function kindOf(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
 }
