@@ -16,6 +16,11 @@ import destinationRuleSubsetSelectsNoPods from "./rules/destination-rule-subset-
 import duplicateNamespaceWidePolicy from "./rules/duplicate-namespace-wide-policy/rule.js";
 import duplicateNamespaceWideSidecar from "./rules/duplicate-namespace-wide-sidecar/rule.js";
 import duplicateNamespaceWideTelemetry from "./rules/duplicate-namespace-wide-telemetry/rule.js";
+import envoyFilterAddIgnored from "./rules/envoy-filter-add-ignored/rule.js";
+import envoyFilterRelativePatchWithProxyVersion from "./rules/envoy-filter-relative-patch-with-proxy-version/rule.js";
+import envoyFilterRelativePatchWithoutPriority from "./rules/envoy-filter-relative-patch-without-priority/rule.js";
+import envoyFilterRemoveIgnored from "./rules/envoy-filter-remove-ignored/rule.js";
+import envoyFilterReplaceUnsupported from "./rules/envoy-filter-replace-unsupported/rule.js";
 import httpFieldsOnTcpPort from "./rules/http-fields-on-tcp-port/rule.js";
 import identityWithoutStrictMtls from "./rules/identity-without-strict-mtls/rule.js";
 import jwtClaimRoutingWithoutRequestAuthentication from "./rules/jwt-claim-routing-without-request-authentication/rule.js";
@@ -63,6 +68,11 @@ export const LINT_RULES: readonly LintRule[] = [
   duplicateNamespaceWidePolicy,
   duplicateNamespaceWideSidecar,
   duplicateNamespaceWideTelemetry,
+  envoyFilterAddIgnored,
+  envoyFilterRelativePatchWithProxyVersion,
+  envoyFilterRelativePatchWithoutPriority,
+  envoyFilterRemoveIgnored,
+  envoyFilterReplaceUnsupported,
   httpFieldsOnTcpPort,
   identityWithoutStrictMtls,
   jwtClaimRoutingWithoutRequestAuthentication,
