@@ -7,12 +7,16 @@ import authorizationNamespaceNotFound from "./rules/authorization-namespace-not-
 import authorizationPolicySelectorMatchesNoWorkload from "./rules/authorization-policy-selector-matches-no-workload/rule.js";
 import authorizationPortIsServicePort from "./rules/authorization-port-is-service-port/rule.js";
 import conflictingDestinationRules from "./rules/conflicting-destination-rules/rule.js";
+import conflictingGateways from "./rules/conflicting-gateways/rule.js";
+import conflictingServiceEntryProtocols from "./rules/conflicting-service-entry-protocols/rule.js";
 import conflictingVirtualServiceHosts from "./rules/conflicting-virtual-service-hosts/rule.js";
 import denyByDefaultMissing from "./rules/deny-by-default-missing/rule.js";
 import deprecatedApiVersion from "./rules/deprecated-api-version/rule.js";
 import destinationRuleDisablesTlsUnderStrict from "./rules/destination-rule-disables-tls-under-strict/rule.js";
 import destinationRuleHostNotFound from "./rules/destination-rule-host-not-found/rule.js";
+import destinationRulePortTlsWithoutCaCertificates from "./rules/destination-rule-port-tls-without-ca-certificates/rule.js";
 import destinationRuleSubsetSelectsNoPods from "./rules/destination-rule-subset-selects-no-pods/rule.js";
+import destinationRuleTlsWithoutCaCertificates from "./rules/destination-rule-tls-without-ca-certificates/rule.js";
 import duplicateNamespaceWidePolicy from "./rules/duplicate-namespace-wide-policy/rule.js";
 import duplicateNamespaceWideSidecar from "./rules/duplicate-namespace-wide-sidecar/rule.js";
 import duplicateNamespaceWideTelemetry from "./rules/duplicate-namespace-wide-telemetry/rule.js";
@@ -21,6 +25,9 @@ import envoyFilterRelativePatchWithProxyVersion from "./rules/envoy-filter-relat
 import envoyFilterRelativePatchWithoutPriority from "./rules/envoy-filter-relative-patch-without-priority/rule.js";
 import envoyFilterRemoveIgnored from "./rules/envoy-filter-remove-ignored/rule.js";
 import envoyFilterReplaceUnsupported from "./rules/envoy-filter-replace-unsupported/rule.js";
+import gatewayCredentialInvalid from "./rules/gateway-credential-invalid/rule.js";
+import gatewayDuplicateCertificate from "./rules/gateway-duplicate-certificate/rule.js";
+import gatewayPortNotOnService from "./rules/gateway-port-not-on-service/rule.js";
 import httpFieldsOnTcpPort from "./rules/http-fields-on-tcp-port/rule.js";
 import identityWithoutStrictMtls from "./rules/identity-without-strict-mtls/rule.js";
 import jwtClaimRoutingWithoutRequestAuthentication from "./rules/jwt-claim-routing-without-request-authentication/rule.js";
@@ -32,6 +39,7 @@ import requestAuthenticationWithoutRequirement from "./rules/request-authenticat
 import retriesExceedTimeout from "./rules/retries-exceed-timeout/rule.js";
 import rootNamespacePeerAuthenticationSelector from "./rules/root-namespace-peer-authentication-selector/rule.js";
 import selectorMatchesNoWorkload from "./rules/selector-matches-no-workload/rule.js";
+import serviceEntryAddressesRequired from "./rules/service-entry-addresses-required/rule.js";
 import servicePortProtocol from "./rules/service-port-protocol/rule.js";
 import sidecarEgressHostNotFound from "./rules/sidecar-egress-host-not-found/rule.js";
 import splitFromToRules from "./rules/split-from-to-rules/rule.js";
@@ -59,12 +67,16 @@ export const LINT_RULES: readonly LintRule[] = [
   authorizationPolicySelectorMatchesNoWorkload,
   authorizationPortIsServicePort,
   conflictingDestinationRules,
+  conflictingGateways,
+  conflictingServiceEntryProtocols,
   conflictingVirtualServiceHosts,
   denyByDefaultMissing,
   deprecatedApiVersion,
   destinationRuleDisablesTlsUnderStrict,
   destinationRuleHostNotFound,
+  destinationRulePortTlsWithoutCaCertificates,
   destinationRuleSubsetSelectsNoPods,
+  destinationRuleTlsWithoutCaCertificates,
   duplicateNamespaceWidePolicy,
   duplicateNamespaceWideSidecar,
   duplicateNamespaceWideTelemetry,
@@ -73,6 +85,9 @@ export const LINT_RULES: readonly LintRule[] = [
   envoyFilterRelativePatchWithoutPriority,
   envoyFilterRemoveIgnored,
   envoyFilterReplaceUnsupported,
+  gatewayCredentialInvalid,
+  gatewayDuplicateCertificate,
+  gatewayPortNotOnService,
   httpFieldsOnTcpPort,
   identityWithoutStrictMtls,
   jwtClaimRoutingWithoutRequestAuthentication,
@@ -84,6 +99,7 @@ export const LINT_RULES: readonly LintRule[] = [
   retriesExceedTimeout,
   rootNamespacePeerAuthenticationSelector,
   selectorMatchesNoWorkload,
+  serviceEntryAddressesRequired,
   servicePortProtocol,
   sidecarEgressHostNotFound,
   splitFromToRules,
