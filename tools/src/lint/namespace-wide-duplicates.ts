@@ -1,17 +1,26 @@
 import type { Resource } from "../model/resource.js";
-import { ROOT_NAMESPACE } from "./mesh-index.js";
+import { ROOT_NAMESPACE, compareByAge, namespaceOf } from "./mesh-index.js";
 import { namespaceWideByNamespace } from "./policy-model.js";
 import type { RuleReport } from "./rule.js";
 
 /**
  * One report per object when a namespace holds several namespace-wide objects of one kind.
  * `consequence` says what Istio then does, `fix` what to do, both as the end of a sentence.
+ * `isNamespaceWide` replaces the usual test (no selector, no targetRef) where an istioctl check reads it otherwise.
  */
 export function* duplicateNamespaceWide(
   resources: readonly Resource[],
-  describe: { plural: string; selectorField: string; consequence: string; fix: string; severity?: RuleReport["severity"] },
+  describe: {
+    plural: string;
+    selectorField: string;
+    consequence: string;
+    fix: string;
+    severity?: RuleReport["severity"];
+    isNamespaceWide?: (resource: Resource) => boolean;
+  },
 ): Iterable<RuleReport> {
-  for (const [namespace, group] of namespaceWideByNamespace(resources)) {
+  const groups = describe.isNamespaceWide === undefined ? namespaceWideByNamespace(resources) : groupByNamespace(resources.filter(describe.isNamespaceWide));
+  for (const [namespace, group] of groups) {
     if (group.length < 2) continue;
     const scope = namespace === ROOT_NAMESPACE ? "in the root namespace (mesh-wide)" : `in namespace ${namespace}`;
     for (const resource of group) {
@@ -29,3 +38,14 @@ export function* duplicateNamespaceWide(
 }
 
 export const OLDEST_WINS = "Istio uses only the oldest by creation time and ignores the others, so which one applies depends on the order they were created";
+
+function groupByNamespace(resources: readonly Resource[]): Map<string, Resource[]> {
+  const groups = new Map<string, Resource[]>();
+  for (const resource of resources) {
+    const list = groups.get(namespaceOf(resource)) ?? [];
+    list.push(resource);
+    groups.set(namespaceOf(resource), list);
+  }
+  for (const group of groups.values()) group.sort(compareByAge);
+  return groups;
+}

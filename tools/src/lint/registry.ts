@@ -9,6 +9,8 @@ import authorizationPortIsServicePort from "./rules/authorization-port-is-servic
 import conflictingDestinationRules from "./rules/conflicting-destination-rules/rule.js";
 import conflictingGateways from "./rules/conflicting-gateways/rule.js";
 import conflictingServiceEntryProtocols from "./rules/conflicting-service-entry-protocols/rule.js";
+import conflictingSidecarSelectors from "./rules/conflicting-sidecar-selectors/rule.js";
+import conflictingTelemetrySelectors from "./rules/conflicting-telemetry-selectors/rule.js";
 import conflictingVirtualServiceHosts from "./rules/conflicting-virtual-service-hosts/rule.js";
 import denyByDefaultMissing from "./rules/deny-by-default-missing/rule.js";
 import deprecatedApiVersion from "./rules/deprecated-api-version/rule.js";
@@ -42,8 +44,11 @@ import selectorMatchesNoWorkload from "./rules/selector-matches-no-workload/rule
 import serviceEntryAddressesRequired from "./rules/service-entry-addresses-required/rule.js";
 import servicePortProtocol from "./rules/service-port-protocol/rule.js";
 import sidecarEgressHostNotFound from "./rules/sidecar-egress-host-not-found/rule.js";
+import sidecarInAmbientMode from "./rules/sidecar-in-ambient-mode/rule.js";
+import sidecarSelectorMatchesNoWorkload from "./rules/sidecar-selector-matches-no-workload/rule.js";
 import splitFromToRules from "./rules/split-from-to-rules/rule.js";
 import strictMtlsMissing from "./rules/strict-mtls-missing/rule.js";
+import telemetrySelectorMatchesNoWorkload from "./rules/telemetry-selector-matches-no-workload/rule.js";
 import unknownInstallProfile from "./rules/unknown-install-profile/rule.js";
 import unknownIstioAnnotation from "./rules/unknown-istio-annotation/rule.js";
 import unknownIstioMetric from "./rules/unknown-istio-metric/rule.js";
@@ -69,6 +74,8 @@ export const LINT_RULES: readonly LintRule[] = [
   conflictingDestinationRules,
   conflictingGateways,
   conflictingServiceEntryProtocols,
+  conflictingSidecarSelectors,
+  conflictingTelemetrySelectors,
   conflictingVirtualServiceHosts,
   denyByDefaultMissing,
   deprecatedApiVersion,
@@ -102,8 +109,11 @@ export const LINT_RULES: readonly LintRule[] = [
   serviceEntryAddressesRequired,
   servicePortProtocol,
   sidecarEgressHostNotFound,
+  sidecarInAmbientMode,
+  sidecarSelectorMatchesNoWorkload,
   splitFromToRules,
   strictMtlsMissing,
+  telemetrySelectorMatchesNoWorkload,
   unknownInstallProfile,
   unknownIstioAnnotation,
   unknownIstioMetric,
