@@ -14,6 +14,7 @@ import conflictingTelemetrySelectors from "./rules/conflicting-telemetry-selecto
 import conflictingVirtualServiceHosts from "./rules/conflicting-virtual-service-hosts/rule.js";
 import denyByDefaultMissing from "./rules/deny-by-default-missing/rule.js";
 import deprecatedApiVersion from "./rules/deprecated-api-version/rule.js";
+import deprecatedField from "./rules/deprecated-field/rule.js";
 import destinationRuleDisablesTlsUnderStrict from "./rules/destination-rule-disables-tls-under-strict/rule.js";
 import destinationRuleHostNotFound from "./rules/destination-rule-host-not-found/rule.js";
 import destinationRulePortTlsWithoutCaCertificates from "./rules/destination-rule-port-tls-without-ca-certificates/rule.js";
@@ -27,6 +28,7 @@ import envoyFilterRelativePatchWithProxyVersion from "./rules/envoy-filter-relat
 import envoyFilterRelativePatchWithoutPriority from "./rules/envoy-filter-relative-patch-without-priority/rule.js";
 import envoyFilterRemoveIgnored from "./rules/envoy-filter-remove-ignored/rule.js";
 import envoyFilterReplaceUnsupported from "./rules/envoy-filter-replace-unsupported/rule.js";
+import externalNameServicePortName from "./rules/external-name-service-port-name/rule.js";
 import gatewayCredentialInvalid from "./rules/gateway-credential-invalid/rule.js";
 import gatewayDuplicateCertificate from "./rules/gateway-duplicate-certificate/rule.js";
 import gatewayPortNotOnService from "./rules/gateway-port-not-on-service/rule.js";
@@ -48,6 +50,7 @@ import sidecarInAmbientMode from "./rules/sidecar-in-ambient-mode/rule.js";
 import sidecarSelectorMatchesNoWorkload from "./rules/sidecar-selector-matches-no-workload/rule.js";
 import splitFromToRules from "./rules/split-from-to-rules/rule.js";
 import strictMtlsMissing from "./rules/strict-mtls-missing/rule.js";
+import telemetryAccessLoggingWithoutProvider from "./rules/telemetry-access-logging-without-provider/rule.js";
 import telemetrySelectorMatchesNoWorkload from "./rules/telemetry-selector-matches-no-workload/rule.js";
 import unknownInstallProfile from "./rules/unknown-install-profile/rule.js";
 import unknownIstioAnnotation from "./rules/unknown-istio-annotation/rule.js";
@@ -79,6 +82,7 @@ export const LINT_RULES: readonly LintRule[] = [
   conflictingVirtualServiceHosts,
   denyByDefaultMissing,
   deprecatedApiVersion,
+  deprecatedField,
   destinationRuleDisablesTlsUnderStrict,
   destinationRuleHostNotFound,
   destinationRulePortTlsWithoutCaCertificates,
@@ -92,6 +96,7 @@ export const LINT_RULES: readonly LintRule[] = [
   envoyFilterRelativePatchWithoutPriority,
   envoyFilterRemoveIgnored,
   envoyFilterReplaceUnsupported,
+  externalNameServicePortName,
   gatewayCredentialInvalid,
   gatewayDuplicateCertificate,
   gatewayPortNotOnService,
@@ -113,6 +118,7 @@ export const LINT_RULES: readonly LintRule[] = [
   sidecarSelectorMatchesNoWorkload,
   splitFromToRules,
   strictMtlsMissing,
+  telemetryAccessLoggingWithoutProvider,
   telemetrySelectorMatchesNoWorkload,
   unknownInstallProfile,
   unknownIstioAnnotation,
