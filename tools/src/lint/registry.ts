@@ -15,6 +15,7 @@ import conflictingVirtualServiceHosts from "./rules/conflicting-virtual-service-
 import denyByDefaultMissing from "./rules/deny-by-default-missing/rule.js";
 import deprecatedApiVersion from "./rules/deprecated-api-version/rule.js";
 import deprecatedField from "./rules/deprecated-field/rule.js";
+import deprecatedIstioAnnotation from "./rules/deprecated-istio-annotation/rule.js";
 import destinationRuleDisablesTlsUnderStrict from "./rules/destination-rule-disables-tls-under-strict/rule.js";
 import destinationRuleHostNotFound from "./rules/destination-rule-host-not-found/rule.js";
 import destinationRulePortTlsWithoutCaCertificates from "./rules/destination-rule-port-tls-without-ca-certificates/rule.js";
@@ -34,8 +35,10 @@ import gatewayDuplicateCertificate from "./rules/gateway-duplicate-certificate/r
 import gatewayPortNotOnService from "./rules/gateway-port-not-on-service/rule.js";
 import httpFieldsOnTcpPort from "./rules/http-fields-on-tcp-port/rule.js";
 import identityWithoutStrictMtls from "./rules/identity-without-strict-mtls/rule.js";
+import invalidIstioAnnotation from "./rules/invalid-istio-annotation/rule.js";
 import jwtClaimRoutingWithoutRequestAuthentication from "./rules/jwt-claim-routing-without-request-authentication/rule.js";
 import localRateLimitNotEnforced from "./rules/local-rate-limit-not-enforced/rule.js";
+import misplacedIstioAnnotation from "./rules/misplaced-istio-annotation/rule.js";
 import peerAuthenticationPortIsServicePort from "./rules/peer-authentication-port-is-service-port/rule.js";
 import permissiveMtlsInProd from "./rules/permissive-mtls-in-prod/rule.js";
 import principalServiceAccountNotFound from "./rules/principal-service-account-not-found/rule.js";
@@ -54,6 +57,7 @@ import telemetryAccessLoggingWithoutProvider from "./rules/telemetry-access-logg
 import telemetrySelectorMatchesNoWorkload from "./rules/telemetry-selector-matches-no-workload/rule.js";
 import unknownInstallProfile from "./rules/unknown-install-profile/rule.js";
 import unknownIstioAnnotation from "./rules/unknown-istio-annotation/rule.js";
+import unknownIstioAnnotationOnConfig from "./rules/unknown-istio-annotation-on-config/rule.js";
 import unknownIstioMetric from "./rules/unknown-istio-metric/rule.js";
 import virtualServiceCatchAll from "./rules/virtual-service-catch-all/rule.js";
 import virtualServiceDestinationHostNotFound from "./rules/virtual-service-destination-host-not-found/rule.js";
@@ -83,6 +87,7 @@ export const LINT_RULES: readonly LintRule[] = [
   denyByDefaultMissing,
   deprecatedApiVersion,
   deprecatedField,
+  deprecatedIstioAnnotation,
   destinationRuleDisablesTlsUnderStrict,
   destinationRuleHostNotFound,
   destinationRulePortTlsWithoutCaCertificates,
@@ -102,8 +107,10 @@ export const LINT_RULES: readonly LintRule[] = [
   gatewayPortNotOnService,
   httpFieldsOnTcpPort,
   identityWithoutStrictMtls,
+  invalidIstioAnnotation,
   jwtClaimRoutingWithoutRequestAuthentication,
   localRateLimitNotEnforced,
+  misplacedIstioAnnotation,
   peerAuthenticationPortIsServicePort,
   permissiveMtlsInProd,
   principalServiceAccountNotFound,
@@ -122,6 +129,7 @@ export const LINT_RULES: readonly LintRule[] = [
   telemetrySelectorMatchesNoWorkload,
   unknownInstallProfile,
   unknownIstioAnnotation,
+  unknownIstioAnnotationOnConfig,
   unknownIstioMetric,
   virtualServiceCatchAll,
   virtualServiceDestinationHostNotFound,
