@@ -1,6 +1,7 @@
 import type { LintRule } from "./rule.js";
 import allowPolicyAllowsEverything from "./rules/allow-policy-allows-everything/rule.js";
 import allowPolicyWithoutSelector from "./rules/allow-policy-without-selector/rule.js";
+import applicationUidReserved from "./rules/application-uid-reserved/rule.js";
 import authorizationHostWithoutPort from "./rules/authorization-host-without-port/rule.js";
 import authorizationMethodCase from "./rules/authorization-method-case/rule.js";
 import authorizationNamespaceNotFound from "./rules/authorization-namespace-not-found/rule.js";
@@ -13,6 +14,8 @@ import conflictingSidecarSelectors from "./rules/conflicting-sidecar-selectors/r
 import conflictingTelemetrySelectors from "./rules/conflicting-telemetry-selectors/rule.js";
 import conflictingVirtualServiceHosts from "./rules/conflicting-virtual-service-hosts/rule.js";
 import denyByDefaultMissing from "./rules/deny-by-default-missing/rule.js";
+import deploymentServiceProtocolConflict from "./rules/deployment-service-protocol-conflict/rule.js";
+import deploymentServiceTargetPortConflict from "./rules/deployment-service-target-port-conflict/rule.js";
 import deprecatedApiVersion from "./rules/deprecated-api-version/rule.js";
 import deprecatedField from "./rules/deprecated-field/rule.js";
 import deprecatedIstioAnnotation from "./rules/deprecated-istio-annotation/rule.js";
@@ -73,6 +76,7 @@ import virtualServiceUnreachableRoute from "./rules/virtual-service-unreachable-
 export const LINT_RULES: readonly LintRule[] = [
   allowPolicyAllowsEverything,
   allowPolicyWithoutSelector,
+  applicationUidReserved,
   authorizationHostWithoutPort,
   authorizationMethodCase,
   authorizationNamespaceNotFound,
@@ -85,6 +89,8 @@ export const LINT_RULES: readonly LintRule[] = [
   conflictingTelemetrySelectors,
   conflictingVirtualServiceHosts,
   denyByDefaultMissing,
+  deploymentServiceProtocolConflict,
+  deploymentServiceTargetPortConflict,
   deprecatedApiVersion,
   deprecatedField,
   deprecatedIstioAnnotation,

@@ -1,0 +1,54 @@
+import { arrayAt, namespaceOf, objectAt, stringMap, type MeshIndex, type ServiceInfo } from "../lint/mesh-index.js";
+import { isJsonObject, type Resource } from "../model/resource.js";
+import { labelsMatch } from "./selector.js";
+
+/**
+ * The Deployments `istioctl analyze`'s deployment.MultiServiceAnalyzer looks at, with the Services that
+ * select their pods: Deployments (apps/v1) in the mesh, except waypoints. In the mesh (analyzers/util
+ * DeploymentInMesh): an `istio-proxy` container with an image, else the pod template's
+ * `sidecar.istio.io/inject` label, else its annotation, else the namespace's `istio-injection: enabled`
+ * label (when the input has the Namespace); otherwise not.
+ */
+
+export interface DeploymentServices {
+  deployment: Resource;
+  /** Services of the Deployment's namespace with a selector that the pod template's labels match. */
+  services: ServiceInfo[];
+}
+
+const WAYPOINT_CONTROLLER = "istio.io-mesh-controller";
+
+export function meshDeploymentsWithServices(index: MeshIndex): DeploymentServices[] {
+  const namespaces = new Map(index.kind("Namespace").map((ns) => [ns.name, ns]));
+  const servicesByNamespace = new Map<string, ServiceInfo[]>();
+  for (const service of index.servicesByHost.values()) {
+    if (Object.keys(service.selector).length === 0) continue;
+    const list = servicesByNamespace.get(service.namespace) ?? [];
+    list.push(service);
+    servicesByNamespace.set(service.namespace, list);
+  }
+  const result: DeploymentServices[] = [];
+  for (const deployment of index.kind("Deployment")) {
+    if (deployment.apiVersion !== "apps/v1") continue;
+    if (stringMap(objectAt(deployment.object, "metadata")["labels"])["gateway.istio.io/managed"] === WAYPOINT_CONTROLLER) continue;
+    if (!inMesh(deployment, namespaces.get(namespaceOf(deployment)))) continue;
+    const labels = stringMap(objectAt(objectAt(objectAt(deployment.object, "spec"), "template"), "metadata")["labels"]);
+    const services = (servicesByNamespace.get(namespaceOf(deployment)) ?? []).filter((s) => labelsMatch(s.selector, labels));
+    result.push({ deployment, services });
+  }
+  return result;
+}
+
+function inMesh(deployment: Resource, namespace: Resource | undefined): boolean {
+  const template = objectAt(objectAt(deployment.object, "spec"), "template");
+  const proxy = arrayAt(objectAt(template, "spec"), "containers").find((c) => isJsonObject(c) && c["name"] === "istio-proxy");
+  const image = isJsonObject(proxy) ? proxy["image"] : undefined;
+  if (typeof image === "string" && image !== "") return true;
+  const metadata = objectAt(template, "metadata");
+  for (const map of [stringMap(metadata["labels"]), stringMap(metadata["annotations"])]) {
+    const inject = map["sidecar.istio.io/inject"];
+    if (inject !== undefined) return inject === "true";
+  }
+  if (namespace !== undefined) return stringMap(objectAt(namespace.object, "metadata")["labels"])["istio-injection"] === "enabled";
+  return false;
+}
