@@ -33,12 +33,16 @@ import envoyFilterRelativePatchWithoutPriority from "./rules/envoy-filter-relati
 import envoyFilterRemoveIgnored from "./rules/envoy-filter-remove-ignored/rule.js";
 import envoyFilterReplaceUnsupported from "./rules/envoy-filter-replace-unsupported/rule.js";
 import externalNameServicePortName from "./rules/external-name-service-port-name/rule.js";
+import gatewayApiCrdVersionBelowMinimum from "./rules/gateway-api-crd-version-below-minimum/rule.js";
 import gatewayCredentialInvalid from "./rules/gateway-credential-invalid/rule.js";
 import gatewayDuplicateCertificate from "./rules/gateway-duplicate-certificate/rule.js";
 import gatewayPortNotOnService from "./rules/gateway-port-not-on-service/rule.js";
+import gatewayRouteSkipsSubsetRouting from "./rules/gateway-route-skips-subset-routing/rule.js";
 import httpFieldsOnTcpPort from "./rules/http-fields-on-tcp-port/rule.js";
 import identityWithoutStrictMtls from "./rules/identity-without-strict-mtls/rule.js";
+import ineffectiveSelectorOnKubernetesGateway from "./rules/ineffective-selector-on-kubernetes-gateway/rule.js";
 import invalidIstioAnnotation from "./rules/invalid-istio-annotation/rule.js";
+import jwksFetchUnrestricted from "./rules/jwks-fetch-unrestricted/rule.js";
 import jwtClaimRoutingWithoutRequestAuthentication from "./rules/jwt-claim-routing-without-request-authentication/rule.js";
 import localRateLimitNotEnforced from "./rules/local-rate-limit-not-enforced/rule.js";
 import misplacedIstioAnnotation from "./rules/misplaced-istio-annotation/rule.js";
@@ -68,6 +72,7 @@ import virtualServiceDestinationPortNotExposed from "./rules/virtual-service-des
 import virtualServiceDestinationPortRequired from "./rules/virtual-service-destination-port-required/rule.js";
 import virtualServiceGatewayNotFound from "./rules/virtual-service-gateway-not-found/rule.js";
 import virtualServiceHostNotInGateway from "./rules/virtual-service-host-not-in-gateway/rule.js";
+import virtualServiceInternalGatewayReference from "./rules/virtual-service-internal-gateway-reference/rule.js";
 import virtualServiceShadowedMatch from "./rules/virtual-service-shadowed-match/rule.js";
 import virtualServiceSubsetNotFound from "./rules/virtual-service-subset-not-found/rule.js";
 import virtualServiceUnreachableRoute from "./rules/virtual-service-unreachable-route/rule.js";
@@ -108,12 +113,16 @@ export const LINT_RULES: readonly LintRule[] = [
   envoyFilterRemoveIgnored,
   envoyFilterReplaceUnsupported,
   externalNameServicePortName,
+  gatewayApiCrdVersionBelowMinimum,
   gatewayCredentialInvalid,
   gatewayDuplicateCertificate,
   gatewayPortNotOnService,
+  gatewayRouteSkipsSubsetRouting,
   httpFieldsOnTcpPort,
   identityWithoutStrictMtls,
+  ineffectiveSelectorOnKubernetesGateway,
   invalidIstioAnnotation,
+  jwksFetchUnrestricted,
   jwtClaimRoutingWithoutRequestAuthentication,
   localRateLimitNotEnforced,
   misplacedIstioAnnotation,
@@ -143,6 +152,7 @@ export const LINT_RULES: readonly LintRule[] = [
   virtualServiceDestinationPortRequired,
   virtualServiceGatewayNotFound,
   virtualServiceHostNotInGateway,
+  virtualServiceInternalGatewayReference,
   virtualServiceShadowedMatch,
   virtualServiceSubsetNotFound,
   virtualServiceUnreachableRoute,
