@@ -72,6 +72,7 @@ import virtualServiceDestinationPortNotExposed from "./rules/virtual-service-des
 import virtualServiceDestinationPortRequired from "./rules/virtual-service-destination-port-required/rule.js";
 import virtualServiceGatewayNotFound from "./rules/virtual-service-gateway-not-found/rule.js";
 import virtualServiceHostNotInGateway from "./rules/virtual-service-host-not-in-gateway/rule.js";
+import virtualServiceHostPartlyInGateway from "./rules/virtual-service-host-partly-in-gateway/rule.js";
 import virtualServiceInternalGatewayReference from "./rules/virtual-service-internal-gateway-reference/rule.js";
 import virtualServiceShadowedMatch from "./rules/virtual-service-shadowed-match/rule.js";
 import virtualServiceSubsetNotFound from "./rules/virtual-service-subset-not-found/rule.js";
@@ -152,6 +153,7 @@ export const LINT_RULES: readonly LintRule[] = [
   virtualServiceDestinationPortRequired,
   virtualServiceGatewayNotFound,
   virtualServiceHostNotInGateway,
+  virtualServiceHostPartlyInGateway,
   virtualServiceInternalGatewayReference,
   virtualServiceShadowedMatch,
   virtualServiceSubsetNotFound,
