@@ -32,6 +32,8 @@ import envoyFilterRelativePatchWithProxyVersion from "./rules/envoy-filter-relat
 import envoyFilterRelativePatchWithoutPriority from "./rules/envoy-filter-relative-patch-without-priority/rule.js";
 import envoyFilterRemoveIgnored from "./rules/envoy-filter-remove-ignored/rule.js";
 import envoyFilterReplaceUnsupported from "./rules/envoy-filter-replace-unsupported/rule.js";
+import externalControlPlaneWebhookAddress from "./rules/external-control-plane-webhook-address/rule.js";
+import externalControlPlaneWebhookIpAddress from "./rules/external-control-plane-webhook-ip-address/rule.js";
 import externalNameServicePortName from "./rules/external-name-service-port-name/rule.js";
 import gatewayApiCrdVersionBelowMinimum from "./rules/gateway-api-crd-version-below-minimum/rule.js";
 import gatewayCredentialInvalid from "./rules/gateway-credential-invalid/rule.js";
@@ -41,6 +43,7 @@ import gatewayRouteSkipsSubsetRouting from "./rules/gateway-route-skips-subset-r
 import httpFieldsOnTcpPort from "./rules/http-fields-on-tcp-port/rule.js";
 import identityWithoutStrictMtls from "./rules/identity-without-strict-mtls/rule.js";
 import ineffectiveSelectorOnKubernetesGateway from "./rules/ineffective-selector-on-kubernetes-gateway/rule.js";
+import injectionWebhookConflict from "./rules/injection-webhook-conflict/rule.js";
 import invalidIstioAnnotation from "./rules/invalid-istio-annotation/rule.js";
 import jwksFetchUnrestricted from "./rules/jwks-fetch-unrestricted/rule.js";
 import jwtClaimRoutingWithoutRequestAuthentication from "./rules/jwt-claim-routing-without-request-authentication/rule.js";
@@ -113,6 +116,8 @@ export const LINT_RULES: readonly LintRule[] = [
   envoyFilterRelativePatchWithoutPriority,
   envoyFilterRemoveIgnored,
   envoyFilterReplaceUnsupported,
+  externalControlPlaneWebhookAddress,
+  externalControlPlaneWebhookIpAddress,
   externalNameServicePortName,
   gatewayApiCrdVersionBelowMinimum,
   gatewayCredentialInvalid,
@@ -122,6 +127,7 @@ export const LINT_RULES: readonly LintRule[] = [
   httpFieldsOnTcpPort,
   identityWithoutStrictMtls,
   ineffectiveSelectorOnKubernetesGateway,
+  injectionWebhookConflict,
   invalidIstioAnnotation,
   jwksFetchUnrestricted,
   jwtClaimRoutingWithoutRequestAuthentication,
