@@ -3,12 +3,11 @@ import { lintFixture } from "../../../../test/helpers/lint-fixture.js";
 import rule from "./rule.js";
 
 describe("deprecated-field", () => {
-  it("flags fault.delay.percent, a Sidecar egressProxy and a removed rbac.istio.io CRD", async () => {
+  it("flags fault.delay.percent and a Sidecar egressProxy", async () => {
     const findings = await lintFixture(rule, new URL("./fixtures/invalid.yaml", import.meta.url));
     expect(findings.map((f) => [f.ruleId, f.code ?? null, f.severity, f.resource?.name, f.location?.line, f.location?.pointer])).toEqual([
       [rule.id, "IST0002", "warning", "vapora-backend", 13, "/spec/http/0/fault/delay/percent"],
       [rule.id, "IST0002", "warning", "default", 27, "/spec/outboundTrafficPolicy/egressProxy"],
-      [rule.id, "IST0002", "warning", "serviceroles.rbac.istio.io", 40, "/spec/names/kind"],
     ]);
     expect(findings[0]?.message).toBe(
       "http[0].fault.delay.percent is deprecated: use fault.delay.percentage (value: 10), which also takes " +
@@ -16,7 +15,7 @@ describe("deprecated-field", () => {
     );
   });
 
-  it("accepts percentage, Sidecars without egressProxy and current CRDs", async () => {
+  it("accepts percentage and Sidecars without egressProxy", async () => {
     expect(await lintFixture(rule, new URL("./fixtures/valid.yaml", import.meta.url))).toEqual([]);
   });
 });

@@ -2,18 +2,15 @@ import { isJsonObject, pointerOf } from "../../../model/resource.js";
 import { arrayAt, objectAt } from "../../mesh-index.js";
 import type { LintRule } from "../../rule.js";
 
-/** The Istio RBAC kinds removed in 1.6 (replaced by AuthorizationPolicy); istioctl flags their CRDs. */
-const REMOVED_RBAC_KINDS = new Set(["ClusterRbacConfig", "RbacConfig", "ServiceRole", "ServiceRoleBinding"]);
-
 const rule: LintRule = {
   id: "deprecated-field",
   code: "IST0002",
   severity: "warning",
-  summary: "No deprecated or ignored Istio field is set: fault.delay.percent, Sidecar egressProxy, the removed rbac.istio.io kinds",
-  appliesTo: ["VirtualService", "Sidecar", "CustomResourceDefinition"],
-  reads: ["VirtualService", "Sidecar", "CustomResourceDefinition"],
+  summary: "No deprecated or ignored Istio field is set: VirtualService fault.delay.percent, Sidecar egressProxy",
+  appliesTo: ["VirtualService", "Sidecar"],
+  reads: ["VirtualService", "Sidecar"],
   *check(index) {
-    // The fields and kinds istioctl's deprecation.FieldAnalyzer reports.
+    // The fields istioctl's deprecation.FieldAnalyzer reports.
     for (const vs of index.istio("VirtualService")) {
       for (const [i, route] of arrayAt(objectAt(vs.object, "spec"), "http").entries()) {
         const percent = objectAt(objectAt(route, "fault"), "delay")["percent"];
@@ -36,18 +33,6 @@ const rule: LintRule = {
         message:
           `outboundTrafficPolicy.egressProxy is ignored by Istio: unknown hosts are not sent to that proxy. Route external ` +
           `traffic through an egress gateway (a ServiceEntry and a VirtualService) instead`,
-      };
-    }
-    for (const crd of index.kind("CustomResourceDefinition")) {
-      const spec = objectAt(crd.object, "spec");
-      const kind = objectAt(spec, "names")["kind"];
-      if (spec["group"] !== "rbac.istio.io" || typeof kind !== "string" || !REMOVED_RBAC_KINDS.has(kind)) continue;
-      yield {
-        resource: crd,
-        pointer: "/spec/names/kind",
-        message:
-          `custom resource type rbac.istio.io ${kind} was removed from Istio (1.6): istiod ignores it, so its objects ` +
-          `authorize nothing. Rewrite them as AuthorizationPolicies and delete the CRD`,
       };
     }
   },
