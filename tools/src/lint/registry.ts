@@ -78,6 +78,7 @@ import virtualServiceHostNotInGateway from "./rules/virtual-service-host-not-in-
 import virtualServiceHostPartlyInGateway from "./rules/virtual-service-host-partly-in-gateway/rule.js";
 import virtualServiceInternalGatewayReference from "./rules/virtual-service-internal-gateway-reference/rule.js";
 import virtualServiceShadowedMatch from "./rules/virtual-service-shadowed-match/rule.js";
+import virtualServiceSubsetDefinedElsewhere from "./rules/virtual-service-subset-defined-elsewhere/rule.js";
 import virtualServiceSubsetNotFound from "./rules/virtual-service-subset-not-found/rule.js";
 import virtualServiceUnreachableRoute from "./rules/virtual-service-unreachable-route/rule.js";
 
@@ -162,6 +163,7 @@ export const LINT_RULES: readonly LintRule[] = [
   virtualServiceHostPartlyInGateway,
   virtualServiceInternalGatewayReference,
   virtualServiceShadowedMatch,
+  virtualServiceSubsetDefinedElsewhere,
   virtualServiceSubsetNotFound,
   virtualServiceUnreachableRoute,
 ];
