@@ -1,6 +1,5 @@
 import { arrayAt, namespaceOf, objectAt, stringMap, type MeshIndex, type ServiceInfo } from "../lint/mesh-index.js";
 import { isJsonObject, type Resource } from "../model/resource.js";
-import { labelsMatch } from "./selector.js";
 
 /**
  * The Deployments `istioctl analyze`'s deployment.MultiServiceAnalyzer looks at, with the Services that
@@ -18,23 +17,34 @@ export interface DeploymentServices {
 
 const WAYPOINT_CONTROLLER = "istio.io-mesh-controller";
 
+const cache = new WeakMap<MeshIndex, DeploymentServices[]>();
+
 export function meshDeploymentsWithServices(index: MeshIndex): DeploymentServices[] {
-  const namespaces = new Map(index.kind("Namespace").map((ns) => [ns.name, ns]));
-  const servicesByNamespace = new Map<string, ServiceInfo[]>();
+  let found = cache.get(index);
+  if (found === undefined) {
+    found = computeDeploymentServices(index);
+    cache.set(index, found);
+  }
+  return found;
+}
+
+function computeDeploymentServices(index: MeshIndex): DeploymentServices[] {
+  // Services by the Deployments whose pod template they select, through the index's label posting lists.
+  const servicesOf = new Map<Resource, ServiceInfo[]>();
   for (const service of index.servicesByHost.values()) {
     if (Object.keys(service.selector).length === 0) continue;
-    const list = servicesByNamespace.get(service.namespace) ?? [];
-    list.push(service);
-    servicesByNamespace.set(service.namespace, list);
+    for (const workload of index.workloadsMatching(service.namespace, service.selector)) {
+      if (workload.source.kind !== "Deployment") continue;
+      servicesOf.set(workload.source, [...(servicesOf.get(workload.source) ?? []), service]);
+    }
   }
+  const namespaces = new Map(index.kind("Namespace").map((ns) => [ns.name, ns]));
   const result: DeploymentServices[] = [];
   for (const deployment of index.kind("Deployment")) {
     if (deployment.apiVersion !== "apps/v1") continue;
     if (stringMap(objectAt(deployment.object, "metadata")["labels"])["gateway.istio.io/managed"] === WAYPOINT_CONTROLLER) continue;
     if (!inMesh(deployment, namespaces.get(namespaceOf(deployment)))) continue;
-    const labels = stringMap(objectAt(objectAt(objectAt(deployment.object, "spec"), "template"), "metadata")["labels"]);
-    const services = (servicesByNamespace.get(namespaceOf(deployment)) ?? []).filter((s) => labelsMatch(s.selector, labels));
-    result.push({ deployment, services });
+    result.push({ deployment, services: servicesOf.get(deployment) ?? [] });
   }
   return result;
 }

@@ -48,20 +48,28 @@ export function gatewayModel(index: MeshIndex): GatewayModel {
 
 function buildModel(index: MeshIndex): GatewayModel {
   const gateways = index.istio("Gateway").map(readGateway);
-  const pods = new Map<GatewayInfo, Workload[]>();
-  // Gateways share few selectors: match each distinct selector once against the workloads.
+  // Workloads of every namespace by label, so that a selector costs its rarest label's posting list.
+  const byLabel = new Map<string, Workload[]>();
+  for (const workload of index.workloads) {
+    for (const [key, value] of Object.entries(workload.labels)) {
+      const list = byLabel.get(`${key}=${value}`);
+      if (list === undefined) byLabel.set(`${key}=${value}`, [workload]);
+      else list.push(workload);
+    }
+  }
   const bySelector = new Map<string, Workload[]>();
   return {
     gateways,
     podsOf(gateway) {
-      let found = pods.get(gateway);
+      let found = bySelector.get(gateway.selectorText);
       if (found === undefined) {
-        found = bySelector.get(gateway.selectorText);
-        if (found === undefined) {
-          found = index.workloads.filter((w) => labelsMatch(gateway.selector, w.labels));
-          bySelector.set(gateway.selectorText, found);
+        let candidates: readonly Workload[] = index.workloads;
+        for (const [key, value] of Object.entries(gateway.selector)) {
+          const list = byLabel.get(`${key}=${value}`) ?? [];
+          if (list.length < candidates.length) candidates = list;
         }
-        pods.set(gateway, found);
+        found = candidates.filter((w) => labelsMatch(gateway.selector, w.labels));
+        bySelector.set(gateway.selectorText, found);
       }
       return found;
     },

@@ -12,29 +12,30 @@ const rule: LintRule = {
   reads: ["Gateway", "Deployment", "Pod"],
   *check(index) {
     const model = gatewayModel(index);
-    // As istioctl's ConflictingGatewayAnalyzer: per selector (as Kubernetes prints it) and port, the hosts and
-    // bind of each Gateway's server on that port (the last one, when a Gateway has several on the port).
-    const byKey = new Map<string, Map<GatewayInfo, GatewayServer>>();
-    const selectors = new Map<string, GatewayInfo>();
+    // As istioctl's ConflictingGatewayAnalyzer: each Gateway's server on a port (the last one, when it has several
+    // on the port), indexed by port, bind and host, so that a server looks up only the Gateways that declare its
+    // hosts; those on the same pods (see sharesPods) conflict with it.
+    const lastServers = new Map<GatewayInfo, Map<number, GatewayServer>>();
     for (const gateway of model.gateways) {
-      selectors.set(gateway.selectorText, gateway);
-      for (const server of gateway.servers) {
-        const key = `${gateway.selectorText}~${server.port ?? 0}`;
-        const byGateway = byKey.get(key) ?? new Map<GatewayInfo, GatewayServer>();
-        byGateway.set(gateway, server);
-        byKey.set(key, byGateway);
+      const byPort = new Map<number, GatewayServer>();
+      for (const server of gateway.servers) byPort.set(server.port ?? 0, server);
+      lastServers.set(gateway, byPort);
+    }
+    const byHost = new Map<string, GatewayInfo[]>();
+    for (const [gateway, byPort] of lastServers) {
+      for (const [port, server] of byPort) {
+        for (const host of new Set(server.hosts)) {
+          const key = `${port}~${server.bind}~${host}`;
+          byHost.set(key, [...(byHost.get(key) ?? []), gateway]);
+        }
       }
     }
     for (const gateway of model.gateways) {
-      const sameSelectors = [...selectors.values()].filter((other) => sharesPods(index, model, gateway, other)).map((g) => g.selectorText);
       for (const server of gateway.servers) {
         const conflicts = new Set<string>();
-        for (const selector of sameSelectors) {
-          for (const [other, otherServer] of byKey.get(`${selector}~${server.port ?? 0}`) ?? []) {
-            if (other === gateway) continue;
-            if (server.hosts.some((host) => otherServer.hosts.includes(host) && otherServer.bind === server.bind)) {
-              conflicts.add(`${other.namespace}/${other.resource.name}`);
-            }
+        for (const host of server.hosts) {
+          for (const other of byHost.get(`${server.port ?? 0}~${server.bind}~${host}`) ?? []) {
+            if (other !== gateway && sharesPods(index, model, gateway, other)) conflicts.add(`${other.namespace}/${other.resource.name}`);
           }
         }
         if (conflicts.size === 0) continue;
