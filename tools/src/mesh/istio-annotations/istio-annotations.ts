@@ -1,3 +1,5 @@
+import { objectAt, stringMap, type MeshIndex } from "../../lint/mesh-index.js";
+import type { Resource } from "../../model/resource.js";
 import { isCidr } from "../../validate/admission/hosts.js";
 import { parseGoBool } from "../dry-run.js";
 import catalog from "./istio-annotations.json" with { type: "json" };
@@ -47,6 +49,28 @@ export const ALWAYS_IGNORED_ANNOTATIONS: ReadonlySet<string> = new Set(["sidecar
 /** The kinds istioctl's annotation analyzer reads (core Namespace, Service, Pod, and apps Deployment). */
 export function isAnnotationAnalyzedKind(apiVersion: string, kind: string): boolean {
   return (apiVersion === "v1" && (kind === "Namespace" || kind === "Service" || kind === "Pod")) || (apiVersion === "apps/v1" && kind === "Deployment");
+}
+
+export interface AnalyzedAnnotation {
+  resource: Resource;
+  key: string;
+  value: string;
+  /** Istio's definition of the annotation; undefined when Istio defines none of that name. */
+  definition: IstioAnnotation | undefined;
+}
+
+/**
+ * The annotations istioctl's annotation analyzer reads: on Namespaces, Services, Pods and Deployments,
+ * those of Istio's (isAnalyzedByIstioctl) apart from the ones Istio sets itself.
+ */
+export function* analyzedAnnotations(index: MeshIndex): Iterable<AnalyzedAnnotation> {
+  for (const resource of index.resources) {
+    if (!isAnnotationAnalyzedKind(resource.apiVersion, resource.kind)) continue;
+    for (const [key, value] of Object.entries(stringMap(objectAt(resource.object, "metadata")["annotations"]))) {
+      if (!isAnalyzedByIstioctl(key) || ALWAYS_IGNORED_ANNOTATIONS.has(key)) continue;
+      yield { resource, key, value, definition: istioAnnotation(key) };
+    }
+  }
 }
 
 /**

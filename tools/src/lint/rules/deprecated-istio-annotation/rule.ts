@@ -1,9 +1,4 @@
-import {
-  ALWAYS_IGNORED_ANNOTATIONS,
-  isAnalyzedByIstioctl,
-  isAnnotationAnalyzedKind,
-  istioAnnotation,
-} from "../../../mesh/istio-annotations/istio-annotations.js";
+import { analyzedAnnotations } from "../../../mesh/istio-annotations/istio-annotations.js";
 import { pointerOf } from "../../../model/resource.js";
 import { objectAt, stringMap } from "../../mesh-index.js";
 import type { LintRule } from "../../rule.js";
@@ -18,22 +13,18 @@ const rule: LintRule = {
   appliesTo: ["Namespace", "Service", "Pod", "Deployment"],
   reads: [],
   *check(index) {
-    for (const resource of index.resources) {
-      if (!isAnnotationAnalyzedKind(resource.apiVersion, resource.kind)) continue;
-      const metadata = objectAt(resource.object, "metadata");
-      for (const key of Object.keys(stringMap(metadata["annotations"]))) {
-        if (!isAnalyzedByIstioctl(key) || ALWAYS_IGNORED_ANNOTATIONS.has(key) || istioAnnotation(key)?.deprecated !== true) continue;
-        // Both the annotation and its replacement label: kept on purpose for older proxies.
-        if (key === INJECT && INJECT in stringMap(metadata["labels"])) continue;
-        yield {
-          resource,
-          pointer: pointerOf("metadata", "annotations", key),
-          message:
-            key === INJECT
-              ? `annotation "${key}" is deprecated in favor of the "${INJECT}" label and may not work in future Istio versions: use the label`
-              : `annotation "${key}" is deprecated and may not work in future Istio versions: see Istio's annotation reference for its replacement`,
-        };
-      }
+    for (const { resource, key, definition } of analyzedAnnotations(index)) {
+      if (definition?.deprecated !== true) continue;
+      // Both the annotation and its replacement label: kept on purpose for older proxies.
+      if (key === INJECT && INJECT in stringMap(objectAt(resource.object, "metadata")["labels"])) continue;
+      yield {
+        resource,
+        pointer: pointerOf("metadata", "annotations", key),
+        message:
+          key === INJECT
+            ? `annotation "${key}" is deprecated in favor of the "${INJECT}" label and may not work in future Istio versions: use the label`
+            : `annotation "${key}" is deprecated and may not work in future Istio versions: see Istio's annotation reference for its replacement`,
+      };
     }
   },
 };

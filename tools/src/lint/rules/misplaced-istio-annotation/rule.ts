@@ -1,11 +1,5 @@
-import {
-  ALWAYS_IGNORED_ANNOTATIONS,
-  isAnalyzedByIstioctl,
-  isAnnotationAnalyzedKind,
-  istioAnnotation,
-} from "../../../mesh/istio-annotations/istio-annotations.js";
+import { analyzedAnnotations } from "../../../mesh/istio-annotations/istio-annotations.js";
 import { pointerOf } from "../../../model/resource.js";
-import { objectAt, stringMap } from "../../mesh-index.js";
 import type { LintRule } from "../../rule.js";
 
 const rule: LintRule = {
@@ -16,22 +10,17 @@ const rule: LintRule = {
   appliesTo: ["Namespace", "Service", "Pod", "Deployment"],
   reads: [],
   *check(index) {
-    for (const resource of index.resources) {
-      if (!isAnnotationAnalyzedKind(resource.apiVersion, resource.kind)) continue;
-      for (const key of Object.keys(stringMap(objectAt(resource.object, "metadata")["annotations"]))) {
-        if (!isAnalyzedByIstioctl(key) || ALWAYS_IGNORED_ANNOTATIONS.has(key)) continue;
-        const definition = istioAnnotation(key);
-        if (definition === undefined || definition.resources.includes("Any") || definition.resources.includes(resource.kind)) continue;
-        const where = definition.resources.join(", ");
-        const template = resource.kind === "Deployment" && definition.resources.includes("Pod");
-        yield {
-          resource,
-          pointer: pointerOf("metadata", "annotations", key),
-          message:
-            `annotation "${key}" belongs on ${where || "no kind"}, not on a ${resource.kind}: Istio does not read it here. ` +
-            (template ? `Move it to the pod template (spec.template.metadata.annotations)` : `Move it to the ${where} it is meant for`),
-        };
-      }
+    for (const { resource, key, definition } of analyzedAnnotations(index)) {
+      if (definition === undefined || definition.resources.includes("Any") || definition.resources.includes(resource.kind)) continue;
+      const where = definition.resources.join(", ");
+      const template = resource.kind === "Deployment" && definition.resources.includes("Pod");
+      yield {
+        resource,
+        pointer: pointerOf("metadata", "annotations", key),
+        message:
+          `annotation "${key}" belongs on ${where || "no kind"}, not on a ${resource.kind}: Istio does not read it here. ` +
+          (template ? `Move it to the pod template (spec.template.metadata.annotations)` : `Move it to the ${where} it is meant for`),
+      };
     }
   },
 };

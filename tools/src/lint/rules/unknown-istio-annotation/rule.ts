@@ -1,12 +1,5 @@
-import {
-  ALWAYS_IGNORED_ANNOTATIONS,
-  ANNOTATION_CATALOG,
-  ISTIO_ANNOTATION_NAMES,
-  isAnalyzedByIstioctl,
-  isAnnotationAnalyzedKind,
-} from "../../../mesh/istio-annotations/istio-annotations.js";
+import { ANNOTATION_CATALOG, ISTIO_ANNOTATION_NAMES, analyzedAnnotations } from "../../../mesh/istio-annotations/istio-annotations.js";
 import { pointerOf } from "../../../model/resource.js";
-import { objectAt, stringMap } from "../../mesh-index.js";
 import { closestName } from "../../policy-model.js";
 import type { LintRule } from "../../rule.js";
 
@@ -18,17 +11,9 @@ const rule: LintRule = {
   appliesTo: ["Namespace", "Service", "Pod", "Deployment"],
   reads: [],
   *check(index) {
-    for (const resource of index.resources) {
-      if (!isAnnotationAnalyzedKind(resource.apiVersion, resource.kind)) continue;
-      const annotations = stringMap(objectAt(resource.object, "metadata")["annotations"]);
-      for (const key of Object.keys(annotations)) {
-        if (!isAnalyzedByIstioctl(key) || ALWAYS_IGNORED_ANNOTATIONS.has(key) || ISTIO_ANNOTATION_NAMES.has(key)) continue;
-        yield {
-          resource,
-          pointer: pointerOf("metadata", "annotations", key),
-          message: unknownAnnotationMessage(key),
-        };
-      }
+    for (const { resource, key, definition } of analyzedAnnotations(index)) {
+      if (definition !== undefined) continue;
+      yield { resource, pointer: pointerOf("metadata", "annotations", key), message: unknownAnnotationMessage(key) };
     }
   },
 };
