@@ -2,7 +2,16 @@
 # Installs the pinned Go tools the pipeline runs into .tools/bin (the CLI looks there first):
 # kustomize at the version Argo CD bundles, so that what we check is what Argo CD renders, and
 # kubeconform. Versions live in package.json "config". Needs Go and its module proxy.
+#   --istioctl  also builds istioctl from the pinned Istio module, for the differential suite
+#               (npm run test:istioctl). Opt-in: it takes about 15 minutes on two cores.
 set -euo pipefail
+with_istioctl=false
+for arg in "$@"; do
+  case "$arg" in
+    --istioctl) with_istioctl=true ;;
+    *) echo "usage: bash tools/install-tools.sh [--istioctl]" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/.."
 bin="$PWD/.tools/bin"
 mkdir -p "$bin"
@@ -21,3 +30,6 @@ install() { # module version binary
 
 install sigs.k8s.io/kustomize/kustomize/v5 "$(version_of kustomizeVersion)" kustomize
 install github.com/yannh/kubeconform/cmd/kubeconform "$(version_of kubeconformVersion)" kubeconform
+if [ "$with_istioctl" = true ]; then
+  install istio.io/istio/istioctl/cmd/istioctl "$(version_of istioctlVersion)" istioctl
+fi
