@@ -14,6 +14,7 @@ import { allChecks } from "../pipeline/check-catalog.js";
 import { formatRunResult, REPORT_FORMATS } from "../report/format-run-result.js";
 import { sarifContext } from "./report-context.js";
 import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
+import { ISTIO_ANALYZERS } from "../lint/istio-analyzers.js";
 import { exitCodeFor, EXIT } from "./exit-codes.js";
 import { requireFormat, type CommonOptions, type Format } from "./options.js";
 import { writeReport } from "./write-report.js";
@@ -88,7 +89,7 @@ export async function runRulesCommand(context: CommandContext): Promise<number> 
   const formatters: Partial<Record<Format, () => string>> = {
     text: () => formatRulesText(allChecks()),
     json: () => formatRulesJson(allChecks()),
-    markdown: () => formatRulesMarkdown(allChecks()),
+    markdown: () => formatRulesMarkdown(allChecks(), ISTIO_ANALYZERS),
   };
   const format = formatters[context.options.format];
   if (format === undefined) throw new UserError("rules --format takes text, json or markdown");
