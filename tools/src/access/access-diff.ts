@@ -1,5 +1,18 @@
 import { implies, type Dnf } from "./access-conditions.js";
-import { cellRequests, type AccessMatrix, type CellStatus, type MatrixCell } from "./access-matrix.js";
+import type { Resource } from "../model/resource.js";
+import {
+  accessColumns,
+  cellRequests,
+  clientKey,
+  sourceFingerprint,
+  type AccessColumn,
+  type AccessColumns,
+  type AccessMatrix,
+  type CellStatus,
+  type MatrixCell,
+} from "./access-matrix.js";
+import type { SourceIdentity } from "./identity.js";
+import { buildAccessModel, type AccessModel } from "./mesh-model.js";
 
 /**
  * The change in effective access between two matrices (before/after a pull request, or staging vs
@@ -122,12 +135,85 @@ export function diffAccessMatrices(before: AccessMatrix, after: AccessMatrix, op
   const afterCells = workloadCells(after);
   const members = groupMembers(after);
   for (const [key, set] of groupMembers(before)) members.set(key, new Set([...(members.get(key) ?? []), ...set]));
+  const keys = [...new Set([...beforeCells.keys(), ...afterCells.keys()])];
+  return changesOf(keys, (key) => [beforeCells.get(key), afterCells.get(key)], members, options.environment ?? after.environment ?? before.environment);
+}
 
+/**
+ * The same diff as `diffAccessMatrices(computeAccessMatrix(before), computeAccessMatrix(after))`,
+ * computed only where something changed: the columns (workload ports) whose fingerprint differs or
+ * that exist on one side only, against every source, and the sources that differ, against every
+ * column. Every other cell reads the same inputs on both sides, so it is equal and no change. Time
+ * and memory grow with the mesh (linearly: indexing both sides) plus the size of the change times
+ * the other dimension, never with sources × targets.
+ */
+export function diffAccess(before: readonly Resource[] | AccessModel, after: readonly Resource[] | AccessModel, options: { environment?: string } = {}): AccessDiff {
+  const b = accessColumns(Array.isArray(before) ? buildAccessModel(before) : (before as AccessModel));
+  const a = accessColumns(Array.isArray(after) ? buildAccessModel(after) : (after as AccessModel));
+  const bSources = new Map(b.sources.map((source, index) => [source.id, index] as const));
+  const aSources = new Map(a.sources.map((source, index) => [source.id, index] as const));
+  const bColumns = new Map(b.columns.map((column) => [column.key, column] as const));
+  const aColumns = new Map(a.columns.map((column) => [column.key, column] as const));
+
+  const sourceIds = [...new Set([...bSources.keys(), ...aSources.keys()])];
+  const changedSources = sourceIds.filter((id) => {
+    const x = bSources.get(id);
+    const y = aSources.get(id);
+    return x === undefined || y === undefined || sourceFingerprint(b.sources[x] as SourceIdentity) !== sourceFingerprint(a.sources[y] as SourceIdentity);
+  });
+  // When the DestinationRules differ, a column also changes where some kind of client sends differently.
+  const labelSensitive = b.labelSensitive || a.labelSensitive;
+  const clients =
+    b.clientSide === a.clientSide && b.labelSensitive === a.labelSensitive
+      ? []
+      : [...new Map([...b.sources, ...a.sources].map((source) => [clientKey(source, labelSensitive), source] as const)).values()];
+  const columnKeys = [...new Set([...bColumns.keys(), ...aColumns.keys()])];
+  const changedColumns = columnKeys.filter((key) => {
+    const x = bColumns.get(key);
+    const y = aColumns.get(key);
+    return x === undefined || y === undefined || x.fingerprint !== y.fingerprint || clients.some((client) => x.clientSends(client) !== y.clientSends(client));
+  });
+
+  const pairs = new Map<string, [string, string]>();
+  for (const column of changedColumns) for (const id of sourceIds) pairs.set(`${id}\u0000${column}`, [id, column]);
+  for (const id of changedSources) for (const column of columnKeys) pairs.set(`${id}\u0000${column}`, [id, column]);
+  const side = (plan: AccessColumns, sources: Map<string, number>, columns: Map<string, AccessColumn>, id: string, key: string): WorkloadCell | undefined => {
+    const s = sources.get(id);
+    const column = columns.get(key);
+    if (s === undefined || column === undefined) return undefined;
+    const source = plan.sources[s] as SourceIdentity;
+    const { workload, port } = column;
+    return { sourceId: id, sourceLabel: source.label, namespace: workload.namespace, group: workload.group, workload: workload.id, port: port.number, cell: column.cellFor(s) };
+  };
+  const members = new Map<string, Set<string>>();
+  for (const column of [...b.columns, ...a.columns]) {
+    const key = `${column.workload.namespace}/${column.workload.group}:${column.port.number}`;
+    const set = members.get(key) ?? new Set<string>();
+    set.add(column.workload.id);
+    members.set(key, set);
+  }
+  return changesOf(
+    [...pairs.keys()],
+    (key) => {
+      const [id, column] = pairs.get(key) as [string, string];
+      return [side(b, bSources, bColumns, id, column), side(a, aSources, aColumns, id, column)];
+    },
+    members,
+    options.environment,
+  );
+}
+
+/** The changes among the given cells (`source\0workload:port`), grouped per (source, group:port) where a whole group changed alike. */
+function changesOf(
+  keys: readonly string[],
+  cellsOf: (key: string) => [WorkloadCell | undefined, WorkloadCell | undefined],
+  members: ReadonlyMap<string, ReadonlySet<string>>,
+  environment: string | undefined,
+): AccessDiff {
   // Per workload, then grouped by (source, group:port, identical change).
   const grouped = new Map<string, { change: Omit<EdgeChange, "targetId" | "target">; namespace: string; group: string; port: number; workloads: string[] }>();
-  for (const key of [...new Set([...beforeCells.keys(), ...afterCells.keys()])].sort()) {
-    const b = beforeCells.get(key);
-    const a = afterCells.get(key);
+  for (const key of [...keys].sort()) {
+    const [b, a] = cellsOf(key);
     const kind = classify(b?.cell, a?.cell);
     const any = (a ?? b) as WorkloadCell;
     if (kind === undefined) continue;
@@ -160,7 +246,7 @@ export function diffAccessMatrices(before: AccessMatrix, after: AccessMatrix, op
   const order: Record<EdgeChangeKind, number> = { "newly-allowed": 0, "conditions-changed": 1, "newly-denied": 2 };
   changes.sort((x, y) => order[x.kind] - order[y.kind] || cmp(x.sourceId, y.sourceId) || cmp(x.targetId, y.targetId));
   return {
-    environment: options.environment ?? after.environment ?? before.environment,
+    environment,
     changes,
     newlyAllowed: changes.filter((c) => c.kind === "newly-allowed").length,
     newlyDenied: changes.filter((c) => c.kind === "newly-denied").length,

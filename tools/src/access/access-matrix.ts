@@ -71,28 +71,64 @@ export interface MatrixOptions {
   environment?: string;
 }
 
-/** The access matrix of a set of rendered resources (or a model already built from them). */
-export function computeAccessMatrix(input: readonly Resource[] | AccessModel, options: MatrixOptions = {}): AccessMatrix {
-  const model = isModel(input) ? input : buildAccessModel(input);
+/**
+ * One (workload, port) column, its cells computed on demand for any source of its side. What a
+ * cell reads besides the source is summed up in `fingerprint` (the workload's port and Services,
+ * the policies and JWT issuers that apply, the server's mTLS) and in the side's `clientSide` (the
+ * DestinationRules that decide what clients send): two columns with equal fingerprints under equal
+ * client sides give equal cells for equal sources (see `sourceFingerprint`).
+ */
+export interface AccessColumn {
+  /** `namespace/workload:port`. */
+  key: string;
+  workload: AccessWorkload;
+  port: WorkloadPort;
+  mtls: MtlsMode;
+  fingerprint: string;
+  /** The cell of `sources[s]` (the sources of the same AccessColumns). */
+  cellFor(s: number): MatrixCell;
+  /** What clients of a given kind, namespace (and labels) send to this port: compared when client sides differ. */
+  clientSends(source: SourceIdentity): string;
+}
+
+export interface AccessColumns {
+  sources: SourceIdentity[];
+  columns: AccessColumn[];
+  /** Everything clients read to choose what they send (the DestinationRules, in order). */
+  clientSide: string;
+  /** Whether what a client sends depends on its labels (some DestinationRule has a workloadSelector). */
+  labelSensitive: boolean;
+  notes: Set<string>;
+}
+
+/** The columns of the access matrix of a model, no cell computed yet. Linear in workloads and the policies that select them. */
+export function accessColumns(model: AccessModel): AccessColumns {
   const sources = matrixSources(model);
   const notes = new Set<string>();
-  const columns: Array<{ workload: AccessWorkload; port: WorkloadPort; mtls: MtlsMode; cells: MatrixCell[] }> = [];
+  const columns: AccessColumn[] = [];
   // Facts per source, with and without its identity (plaintext hops carry none).
   const withPeer = sources.map((source) => peerFacts(peerOf(source)));
   const withoutPeer = peerFacts(undefined);
   // What a client sends depends on its namespace (DestinationRule lookup), and on its labels only
   // when some DestinationRule has a workloadSelector.
-  const labelSensitive = model.mesh.kind("DestinationRule").some((dr) => isJsonObject(objectAt(dr.object, "spec")["workloadSelector"]));
-  const clientKeys = sources.map((source) => (labelSensitive ? source.id : `${source.proxied ? "p" : "-"}${source.namespace ?? ""}`));
+  const destinationRules = model.mesh.kind("DestinationRule");
+  const labelSensitive = destinationRules.some((dr) => isJsonObject(objectAt(dr.object, "spec")["workloadSelector"]));
+  const clientKeys = sources.map((source) => clientKey(source, labelSensitive));
+  const policyTexts = new Map<string, string>();
+  const policyText = (policy: ParsedAuthorizationPolicy) => {
+    let text = policyTexts.get(policy.id);
+    if (text === undefined) policyTexts.set(policy.id, (text = JSON.stringify([policy.id, policy.resource.object["spec"] ?? null])));
+    return text;
+  };
 
   for (const workload of model.workloads) {
     const selection = policiesForWorkload(model, workload);
     const issuers = jwtIssuersOf(model, workload);
     for (const ignored of selection.ignored) notes.add(`AuthorizationPolicy ${ignored.policy} ${ignored.reason}`);
+    const workloadText = JSON.stringify([workload.id, workload.hasSidecar, issuers]) + selection.applied.map(policyText).join("");
     for (const port of workload.ports) {
       const server = serverMtlsMode(model, workload, port.number);
       for (const note of server.ignored) notes.add(note);
-      const target = compileTarget(selection.applied, port.number, port.protocol, issuers);
       const service = port.services[0];
       const hop = {
         host: service?.host ?? "",
@@ -100,10 +136,12 @@ export function computeAccessMatrix(input: readonly Resource[] | AccessModel, op
         serviceNamespace: service?.namespace ?? workload.namespace,
         endpointHasSidecar: workload.hasSidecar,
       };
+      let target: CompiledTarget | undefined;
       // The connection depends on the client's kind and namespace, not on the rest of its identity.
       const connections = new Map<string, Connection>();
       const shared = new Map<string, MatrixCell>();
-      const cells = sources.map((source, s) => {
+      const cellFor = (s: number): MatrixCell => {
+        const source = sources[s] as SourceIdentity;
         if (!workload.hasSidecar) return sharedCell(shared, "allowed", "the workload has no sidecar: no policy is enforced", []);
         const key = clientKeys[s] as string;
         let connection = connections.get(key);
@@ -111,11 +149,41 @@ export function computeAccessMatrix(input: readonly Resource[] | AccessModel, op
         if (connection.outcome === "fails") return sharedCell(shared, "denied", connection.reason, connection.server?.policy === undefined ? [] : [connection.server.policy]);
         if (connection.outcome === "unknown") return cell("conditional", ["if the client's own TLS is accepted (not simulated)"], [], connection.reason, []);
         const facts = connection.outcome === "mtls" ? (withPeer[s] as RequestFacts) : withoutPeer;
+        target ??= compileTarget(selection.applied, port.number, port.protocol, issuers);
         return decide(target, facts, port.protocol, connection.outcome === "plaintext" ? "plaintext: no peer identity" : undefined, shared);
+      };
+      columns.push({
+        key: `${workload.id}:${port.number}`,
+        workload,
+        port,
+        mtls: server.mode,
+        fingerprint:
+          workloadText +
+          JSON.stringify([port.number, port.protocol, hop, server.mode, server.level, server.policy ?? null, model.policyModel.namespaceMtls(hop.serviceNamespace).mode]),
+        cellFor,
+        clientSends: (source) => JSON.stringify(clientSends(model, source, hop)),
       });
-      columns.push({ workload, port, mtls: server.mode, cells });
     }
   }
+  return { sources, columns, clientSide: JSON.stringify(destinationRules.map((dr) => dr.object)), labelSensitive, notes };
+}
+
+/** What decides what a client sends: its kind and namespace, and its labels when DestinationRules select clients. */
+export function clientKey(source: SourceIdentity, labelSensitive: boolean): string {
+  return labelSensitive ? `${source.id}\u0000${JSON.stringify(source.labels)}` : `${source.proxied ? "p" : "-"}${source.namespace ?? ""}`;
+}
+
+/** Everything of a source that its cells read (with the column's fingerprint and the client side). */
+export function sourceFingerprint(source: SourceIdentity): string {
+  return JSON.stringify([source.kind, source.namespace ?? null, source.serviceAccount ?? null, source.principal ?? null, source.proxied, source.labels]);
+}
+
+/** The access matrix of a set of rendered resources (or a model already built from them). */
+export function computeAccessMatrix(input: readonly Resource[] | AccessModel, options: MatrixOptions = {}): AccessMatrix {
+  const model = isModel(input) ? input : buildAccessModel(input);
+  const plan = accessColumns(model);
+  const { sources, notes } = plan;
+  const columns = plan.columns.map((column) => ({ workload: column.workload, port: column.port, mtls: column.mtls, cells: sources.map((_, s) => column.cellFor(s)) }));
 
   // Collapse the versions of a group (stable/canary) into one column when they are treated alike.
   const groups = new Map<string, typeof columns>();

@@ -1,5 +1,4 @@
-import { diffAccessMatrices, isProductionEnvironment, type AccessDiff } from "../access/access-diff.js";
-import { computeAccessMatrix } from "../access/access-matrix.js";
+import { diffAccess, isProductionEnvironment, type AccessDiff } from "../access/access-diff.js";
 import type { Resource } from "../model/resource.js";
 import { diffResources } from "./diff-resources.js";
 import { changeCount, type DiffSummary, type EnvironmentDiff } from "./diff-report.js";
@@ -22,7 +21,7 @@ export function compareEnvironment(
 }
 
 function accessChange(environment: string, before: readonly Resource[], after: readonly Resource[]): AccessDiff {
-  return diffAccessMatrices(computeAccessMatrix(before, { environment }), computeAccessMatrix(after, { environment }), { environment });
+  return diffAccess(before, after, { environment });
 }
 
 /** The fields a bot gates on, from what changes on merge and what is pending. */
