@@ -46,7 +46,7 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
   });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkGenerated(context.repoRoot) });
   // Environments were rendered above; what they do not reach below base/ and overlays/ is named here.
-  targets.push({ environment: undefined, resources: [], loadFindings: await checkSharedFolders(context.repoRoot, SHARED_KUSTOMIZE_DIRS) });
+  targets.push({ environment: undefined, resources: [], loadFindings: await checkSharedFolders(context.repoRoot, SHARED_KUSTOMIZE_DIRS, selection(context).render) });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
   return report(context, targets, { validate: true, lint: true });
 }
@@ -55,7 +55,7 @@ export async function runValidateCommand(context: CommandContext): Promise<numbe
   requireFormat(context.options.format, REPORT_FORMATS, "validate");
   const targets = await selectTargets({ ...selection(context), paths: context.options.positionals });
   const kustomizations = await findKustomizationFiles(context.options.positionals.map((p) => path.resolve(context.cwd, p)));
-  targets.push({ environment: undefined, resources: [], loadFindings: await checkKustomizationFiles(context.repoRoot, kustomizations) });
+  targets.push({ environment: undefined, resources: [], loadFindings: await checkKustomizationFiles(context.repoRoot, kustomizations, selection(context).render) });
   return report(context, targets, { validate: true, lint: false });
 }
 

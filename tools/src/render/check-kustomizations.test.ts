@@ -1,8 +1,9 @@
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkKustomizationFiles, checkSharedFolders, findKustomizationFiles } from "./check-kustomizations.js";
+import { writeCachedRender } from "./render-cache.js";
 
 let repo: string;
 
@@ -51,6 +52,27 @@ describe("checkKustomizationFiles (real kustomize)", () => {
     const findings = await checkKustomizationFiles(repo, [path.join(repo, "base/kustomization.yaml")]);
     expect(findings).toHaveLength(1);
     expect(findings[0]?.message).toContain("missing.yaml");
+  });
+});
+
+describe("checkKustomizationFiles: outcomes cached by the hash of their inputs", () => {
+  it("answers from the cache for the same inputs, and asks kustomize again once an input changes", async () => {
+    const cacheDir = path.join(repo, "cache");
+    const file = path.join(repo, "base/kustomization.yaml");
+    expect(await checkKustomizationFiles(repo, [file], { cacheDir })).toEqual([]);
+    const entries = await readdir(cacheDir);
+    expect(entries).toHaveLength(1);
+    // A verified entry with another outcome: answered from the cache, kustomize is not asked.
+    const key = (entries[0] as string).replace(/\.yaml$/, "");
+    await writeCachedRender(cacheDir, key, JSON.stringify({ ok: false, stderr: "Error: the cached outcome" }));
+    expect((await checkKustomizationFiles(repo, [file], { cacheDir })).map((f) => f.message)).toEqual([expect.stringContaining("the cached outcome")]);
+    // Any input changed (here the resource the kustomization lists): another key, kustomize runs.
+    await write("base/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: b\n");
+    expect(await checkKustomizationFiles(repo, [file], { cacheDir })).toEqual([]);
+    expect(await readdir(cacheDir)).toHaveLength(2);
+    // Without the cache, kustomize decides.
+    await write("base/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n");
+    expect(await checkKustomizationFiles(repo, [file], { cacheDir: false })).toEqual([]);
   });
 });
 

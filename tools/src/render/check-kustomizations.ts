@@ -11,6 +11,8 @@ import { diagnoseKustomizeFailure } from "./diagnose-kustomize-failure.js";
 import { ENVIRONMENTS_DIR, listEnvironments } from "./environments.js";
 import { findKustomize } from "./kustomize-binary.js";
 import { collectKustomizeInputs, KustomizeInputError } from "./kustomize-inputs.js";
+import { readCachedRender, renderCacheKey, writeCachedRender } from "./render-cache.js";
+import { defaultCacheDir } from "./render-environment.js";
 import { runKustomize } from "./run-kustomize.js";
 import { firstUnboundedInput } from "./unbounded-inputs.js";
 
@@ -46,7 +48,7 @@ async function findFiles(dirs: readonly string[], wanted: (name: string) => bool
  * unreached kustomization is still loaded by kustomize, so that a mistake in it does not wait for
  * the day an environment uses it. What environments reach is checked by rendering them.
  */
-export async function checkSharedFolders(repoRoot: string, dirs: readonly string[]): Promise<Finding[]> {
+export async function checkSharedFolders(repoRoot: string, dirs: readonly string[], options: CheckKustomizationOptions = {}): Promise<Finding[]> {
   const reached = await environmentInputs(repoRoot);
   const absolute = dirs.map((dir) => path.join(repoRoot, dir));
   const unreached = (await findKustomizationFiles(absolute)).filter((file) => !reached.has(file));
@@ -76,7 +78,7 @@ export async function checkSharedFolders(repoRoot: string, dirs: readonly string
           `so Argo CD never applies it; list it in ${displayPath(path.join(path.dirname(file), "kustomization.yaml"), repoRoot)}, or delete it`,
       ),
     ),
-    ...(await checkKustomizationFiles(repoRoot, unreached)),
+    ...(await checkKustomizationFiles(repoRoot, unreached, options)),
   ];
 }
 
@@ -99,9 +101,10 @@ async function environmentInputs(repoRoot: string): Promise<Set<string>> {
  * broken references): a Kustomization is built as it is, a Component through a throw-away
  * kustomization that includes it. A failure is reported at the file and line that caused it.
  */
-export async function checkKustomizationFiles(repoRoot: string, files: readonly string[]): Promise<Finding[]> {
+export async function checkKustomizationFiles(repoRoot: string, files: readonly string[], options: CheckKustomizationOptions = {}): Promise<Finding[]> {
   if (files.length === 0) return [];
   const kustomize = await findKustomize(repoRoot);
+  const cacheDir = options.cacheDir ?? defaultCacheDir(repoRoot);
   const scratch = await mkdtemp(path.join(tmpdir(), "mesh-policy-kustomization-"));
   try {
     const findings: Finding[] = [];
@@ -112,33 +115,44 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
         if (error instanceof UserError) return error;
         throw error;
       });
-      // Remote references, paths out of the repository and inputs that expand without bound are
-      // refused before kustomize sees them.
-      const refused =
-        inputs instanceof KustomizeInputError ? inputs.detail : inputs instanceof UserError ? undefined : await firstUnboundedInput(inputs.files, repoRoot);
-      if (refused !== undefined) {
-        findings.push({ ruleId: KUSTOMIZATION_RULE, severity: "error", message: refused.reason, location: { file: refused.file, line: refused.line } });
-        continue;
+      // The outcome of a kustomization whose inputs were all listed is cached by their hash, as renders are.
+      const key =
+        cacheDir === false || inputs instanceof UserError || inputs.remote.length > 0
+          ? undefined
+          : await renderCacheKey({ repoRoot, tool: [kustomize.command, kustomize.version, "check-kustomization", kind ?? "", path.relative(repoRoot, dir)], files: inputs.files });
+      let outcome = cacheDir === false || key === undefined ? undefined : parseOutcome(await readCachedRender(cacheDir, key));
+      if (outcome === undefined) {
+        // Remote references, paths out of the repository and inputs that expand without bound are
+        // refused before kustomize sees them.
+        const refused =
+          inputs instanceof KustomizeInputError ? inputs.detail : inputs instanceof UserError ? undefined : await firstUnboundedInput(inputs.files, repoRoot);
+        if (refused !== undefined) {
+          findings.push({ ruleId: KUSTOMIZATION_RULE, severity: "error", message: refused.reason, location: { file: refused.file, line: refused.line } });
+          continue;
+        }
+        let buildDir = dir;
+        if (kind === "Component") {
+          buildDir = path.join(scratch, String(index));
+          await mkdir(buildDir);
+          await writeFile(
+            path.join(buildDir, "kustomization.yaml"),
+            `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncomponents:\n- ${path.relative(buildDir, dir)}\n`,
+          );
+        }
+        const run = await runKustomize(kustomize, [buildDir], { cwd: repoRoot });
+        outcome = { stopped: run.stopped, ok: run.stopped === undefined && run.result.exitCode === 0, stderr: run.result.stderr.replaceAll(`${scratch}/`, "") };
+        // A stopped run says nothing about the inputs: it is not kept.
+        if (cacheDir !== false && key !== undefined && outcome.stopped === undefined) await writeCachedRender(cacheDir, key, JSON.stringify(outcome));
       }
-      let buildDir = dir;
-      if (kind === "Component") {
-        buildDir = path.join(scratch, String(index));
-        await mkdir(buildDir);
-        await writeFile(
-          path.join(buildDir, "kustomization.yaml"),
-          `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ncomponents:\n- ${path.relative(buildDir, dir)}\n`,
-        );
-      }
-      const run = await runKustomize(kustomize, [buildDir], { cwd: repoRoot });
-      if (run.stopped === undefined && run.result.exitCode === 0) continue;
+      if (outcome.ok) continue;
       // A component is built through a throw-away kustomization: what is wrong is in the component,
       // diagnosed from its own inputs.
       const diagnosis =
-        run.stopped !== undefined
-          ? { file: displayPath(file, repoRoot), line: 1, message: `kustomize ${run.stopped}` }
+        outcome.stopped !== undefined
+          ? { file: displayPath(file, repoRoot), line: 1, message: `kustomize ${outcome.stopped}` }
           : inputs instanceof UserError
             ? { file: displayPath(file, repoRoot), line: 1, message: inputs.message }
-            : await diagnoseKustomizeFailure(run.result.stderr.replaceAll(`${scratch}/`, ""), { repoRoot, buildDir: dir, inputs });
+            : await diagnoseKustomizeFailure(outcome.stderr, { repoRoot, buildDir: dir, inputs });
       findings.push({
         ruleId: KUSTOMIZATION_RULE,
         severity: "error",
@@ -150,6 +164,29 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+export interface CheckKustomizationOptions {
+  /** Where outcomes are cached by input hash (the render cache); `false` turns the cache off. */
+  cacheDir?: string | false;
+}
+
+/** What kustomize said about one kustomization: whether it built, and its stderr (scratch paths removed) to diagnose. */
+interface CheckOutcome {
+  ok: boolean;
+  stopped: string | undefined;
+  stderr: string;
+}
+
+function parseOutcome(text: string | undefined): CheckOutcome | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (isJsonObject(value) && typeof value["ok"] === "boolean" && typeof value["stderr"] === "string") return { ok: value["ok"], stopped: undefined, stderr: value["stderr"] };
+  } catch {
+    // Not an outcome: treated as a miss.
+  }
+  return undefined;
 }
 
 function kindOf(text: string): string | undefined {

@@ -57,9 +57,9 @@ export async function renderEnvironment(
 /**
  * Renders any kustomization folder below `repoRoot`; `label` names it in reports. Before
  * kustomize runs, every input is listed (remote ones refused unless the limits allow them,
- * paths leaving the repository refused) and checked for what would make kustomize expand
- * without bound; kustomize itself then runs bounded (run-kustomize). A render whose inputs and
- * kustomize are unchanged comes from the verified render cache (never one with remote inputs).
+ * paths leaving the repository refused). A render whose inputs and kustomize are unchanged comes
+ * from the verified render cache (never one with remote inputs); otherwise the inputs are checked
+ * for what would make kustomize expand without bound, and kustomize runs bounded (run-kustomize).
  */
 export async function renderKustomization(
   repoRoot: string,
@@ -73,10 +73,6 @@ export async function renderKustomization(
     if (error instanceof KustomizeInputError) throw new RenderFailure(`cannot render ${label}: ${error.message}`, error.detail);
     throw error;
   });
-  const hazard = await firstUnboundedInput(inputs.files, repoRoot);
-  if (hazard !== undefined) {
-    throw new RenderFailure(`cannot render ${label}: ${hazard.file}:${hazard.line}: ${hazard.reason}; fix ${hazard.file}, then run again`, hazard);
-  }
   const kustomize = await findKustomize(options.toolsRoot ?? repoRoot);
   const cacheDir = inputs.remote.length > 0 ? false : (options.cacheDir ?? defaultCacheDir(repoRoot));
   const key =
@@ -88,6 +84,11 @@ export async function renderKustomization(
   if (cached !== undefined) {
     yaml = cached;
   } else {
+    // Only before kustomize runs: a cached render was made from these very bytes, which passed.
+    const hazard = await firstUnboundedInput(inputs.files, repoRoot);
+    if (hazard !== undefined) {
+      throw new RenderFailure(`cannot render ${label}: ${hazard.file}:${hazard.line}: ${hazard.reason}; fix ${hazard.file}, then run again`, hazard);
+    }
     const run = await runKustomize(kustomize, [...KUSTOMIZE_BUILD_OPTIONS, path.relative(repoRoot, buildDir) || "."], { cwd: repoRoot, limits });
     const { result } = run;
     if (run.stopped !== undefined) {

@@ -28,6 +28,10 @@ type PatchClaim = (pointer: string) => number | undefined;
  */
 export class SourceLocator {
   private readonly texts = new Map<string, Promise<string | undefined>>();
+  /** Each source file parsed once, its documents by kind and name (the first of each). */
+  private readonly sources = new Map<string, Promise<SourceDocuments>>();
+  /** Origin annotations parsed once each: many objects share a file. */
+  private readonly originPaths = new Map<string, string | undefined>();
   private catalog: Promise<CatalogSourceMap | undefined> | undefined;
 
   constructor(
@@ -37,12 +41,12 @@ export class SourceLocator {
   ) {}
 
   async originFor(rendered: Resource): Promise<ResourceOrigin> {
-    const originPath = originPathOf(rendered);
+    const originPath = this.originPathOf(rendered);
     if (originPath === undefined) return rendered.origin;
     const sourceFile = path.resolve(this.buildDir, originPath);
     const shown = displayPath(sourceFile, this.repoRoot);
-    const text = await this.text(sourceFile);
-    const sourceDoc = pickDocument(text === undefined ? [] : parseYamlDocuments(text).documents, rendered);
+    const { text, pick } = await this.source(sourceFile);
+    const sourceDoc = pick(rendered);
     const catalog = text !== undefined && isGeneratedText(text) && isJsonObject(sourceDoc?.value) ? await this.catalogMap() : undefined;
     const own = (pointer: string): SourceLocation => {
       const generatedObject = sourceDoc?.value;
@@ -62,6 +66,22 @@ export class SourceLocator {
       return { ...own(pointer), ...withPointer };
     };
     return { file: shown, line: sourceDoc?.line ?? 1, locate };
+  }
+
+  private originPathOf(rendered: Resource): string | undefined {
+    const annotation = originAnnotationOf(rendered);
+    if (annotation === undefined) return undefined;
+    if (!this.originPaths.has(annotation)) this.originPaths.set(annotation, originPathIn(annotation));
+    return this.originPaths.get(annotation);
+  }
+
+  private source(file: string): Promise<SourceDocuments> {
+    let source = this.sources.get(file);
+    if (source === undefined) {
+      source = this.text(file).then((text) => sourceDocuments(text));
+      this.sources.set(file, source);
+    }
+    return source;
   }
 
   private text(file: string): Promise<string | undefined> {
@@ -201,27 +221,47 @@ function resolveAppend(opPath: string, rendered: JsonObject): string {
   return Array.isArray(value) ? `${parent}/${Math.max(value.length - 1, 0)}` : opPath;
 }
 
-/**
- * The repository file an object comes from; undefined for an object fetched from a remote
- * resource (--allow-remote-resources), which kustomize marks with `repo` (a git repository) or
- * a URL as its path (`http:/host/file.yaml`): it stays located in the rendered output.
- */
-function originPathOf(resource: Resource): string | undefined {
+function originAnnotationOf(resource: Resource): string | undefined {
   const metadata = resource.object["metadata"];
   const annotations = isJsonObject(metadata) ? metadata["annotations"] : undefined;
   const origin = isJsonObject(annotations) ? annotations[ORIGIN_ANNOTATION] : undefined;
-  if (typeof origin !== "string") return undefined;
+  return typeof origin === "string" ? origin : undefined;
+}
+
+/**
+ * The repository file an origin annotation names; undefined for an object fetched from a remote
+ * resource (--allow-remote-resources), which kustomize marks with `repo` (a git repository) or
+ * a URL as its path (`http:/host/file.yaml`): it stays located in the rendered output.
+ */
+function originPathIn(origin: string): string | undefined {
   const parsed = parse(origin) as unknown;
   if (!isJsonObject(parsed) || typeof parsed["path"] !== "string" || parsed["repo"] !== undefined) return undefined;
   return /^[a-z][a-z0-9+.-]*:\//i.test(parsed["path"]) ? undefined : parsed["path"];
 }
 
-function pickDocument(documents: readonly ParsedDocument[], rendered: Resource): ParsedDocument | undefined {
-  return (
-    documents.find((doc) => isJsonObject(doc.value) && sameObject(doc.value, rendered)) ??
-    documents.find((doc) => isJsonObject(doc.value) && doc.value["kind"] === rendered.kind) ??
-    documents[0]
-  );
+interface SourceDocuments {
+  text: string | undefined;
+  /** The document of a rendered object: same kind and name, else the first of its kind, else the first. */
+  pick(rendered: Resource): ParsedDocument | undefined;
+}
+
+function sourceDocuments(text: string | undefined): SourceDocuments {
+  const documents = text === undefined ? [] : parseYamlDocuments(text).documents;
+  const byName = new Map<string, ParsedDocument>();
+  const byKind = new Map<string, ParsedDocument>();
+  for (const doc of documents) {
+    if (!isJsonObject(doc.value)) continue;
+    const kind = doc.value["kind"];
+    const metadata = doc.value["metadata"];
+    const name = isJsonObject(metadata) ? metadata["name"] : undefined;
+    const nameKey = `${String(kind)}\u0000${String(name)}`;
+    if (typeof kind === "string" && typeof name === "string" && !byName.has(nameKey)) byName.set(nameKey, doc);
+    if (typeof kind === "string" && !byKind.has(kind)) byKind.set(kind, doc);
+  }
+  return {
+    text,
+    pick: (rendered) => byName.get(`${rendered.kind}\u0000${rendered.name}`) ?? byKind.get(rendered.kind) ?? documents[0],
+  };
 }
 
 function sameObject(value: Record<string, unknown>, rendered: Resource): boolean {
