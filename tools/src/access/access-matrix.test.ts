@@ -258,3 +258,13 @@ spec:
     expect(matrix.notes).toEqual(["PeerAuthentication n/pa is ignored: selector.matchLabels.app is 5, not a string (quote it); it applies to no workload"]);
   });
 });
+
+describe("a mesh too large for the text listing", () => {
+  it("is refused with what to use instead, not listed until memory runs out", () => {
+    const source = { id: "s", label: "s", kind: "workload" as const, principal: undefined, workloads: [] };
+    const target = { id: "t", label: "t", namespace: "n", group: "t", workloads: [], port: 80, protocol: "HTTP" as const, mtls: "STRICT" as const, via: [] };
+    const matrix: AccessMatrix = { version: 1, environment: "prod", sources: Array(1001).fill(source), targets: Array(1000).fill(target), cells: [], notes: [] };
+    expect(() => formatAccessMatrixText(matrix)).toThrow(/1001000 pairs \(1001 sources × 1000 targets\), more than 1000000: use --format json, html or mermaid/);
+    expect(formatAccessMatrixText(matrix, { hideDenied: true })).toContain("0 denied pairs not shown");
+  });
+});

@@ -2,6 +2,7 @@ import type { ParsedAuthorizationPolicy } from "../mesh/authorization-policy.js"
 import { objectAt } from "../mesh/fields.js";
 import type { MtlsMode } from "../mesh/peer-authentication.js";
 import type { Resource } from "../model/resource.js";
+import { UserError } from "../model/errors.js";
 import { isJsonObject } from "../model/resource.js";
 import { compareStrings } from "../util/compare-strings.js";
 import { ALWAYS, NEVER, compileRule, disjointConjunctions, formatConjunction, formatDnf, implies, peerFacts, residualFor, simplifyDnf, type CompiledRule, type Dnf } from "./access-conditions.js";
@@ -369,8 +370,19 @@ export interface MatrixTextOptions {
   hideDenied?: boolean;
 }
 
+/** Pairs the text listing shows one line each (about 100 MB of text); beyond, it is refused rather than exhausting memory. */
+export const MAX_TEXT_PAIRS = 1_000_000;
+
 /** A readable, deterministic text listing: one block per workload port, one line per source. */
 export function formatAccessMatrixText(matrix: AccessMatrix, options: MatrixTextOptions = {}): string {
+  const pairs = matrix.sources.length * matrix.targets.length;
+  if (options.hideDenied !== true && pairs > MAX_TEXT_PAIRS) {
+    throw new UserError(
+      `the text listing of ${matrix.environment ?? "this mesh"} would have one line for each of its ${pairs} pairs ` +
+        `(${matrix.sources.length} sources × ${matrix.targets.length} targets), more than ${MAX_TEXT_PAIRS}: ` +
+        "use --format json, html or mermaid (they list the allowed edges only), or explain --from --to for one pair",
+    );
+  }
   const lines: string[] = [`access matrix${matrix.environment === undefined ? "" : ` (${matrix.environment})`}: ${matrix.sources.length} sources × ${matrix.targets.length} targets`];
   let hidden = 0;
   matrix.targets.forEach((target, t) => {
