@@ -29,7 +29,7 @@ type PatchClaim = (pointer: string) => number | undefined;
 export class SourceLocator {
   private readonly texts = new Map<string, Promise<string | undefined>>();
   /** Each source file parsed once, its documents by kind and name (the first of each). */
-  private readonly sources = new Map<string, Promise<SourceDocuments>>();
+  private readonly sources = new Map<string, SourceDocuments>();
   /** Origin annotations parsed once each: many objects share a file. */
   private readonly originPaths = new Map<string, string | undefined>();
   private catalog: Promise<CatalogSourceMap | undefined> | undefined;
@@ -45,14 +45,16 @@ export class SourceLocator {
     if (originPath === undefined) return rendered.origin;
     const sourceFile = path.resolve(this.buildDir, originPath);
     const shown = displayPath(sourceFile, this.repoRoot);
-    const { text, pick } = await this.source(sourceFile);
-    const sourceDoc = pick(rendered);
-    const catalog = text !== undefined && isGeneratedText(text) && isJsonObject(sourceDoc?.value) ? await this.catalogMap() : undefined;
+    const text = await this.text(sourceFile);
+    // The source file is parsed when a line is first asked for: most objects never are.
+    let picked: { doc: ParsedDocument | undefined } | undefined;
+    const sourceDoc = () => (picked ??= { doc: this.documents(sourceFile, text).pick(rendered) }).doc;
+    const catalog = text !== undefined && isGeneratedText(text) && isJsonObject(sourceDoc()?.value) ? await this.catalogMap() : undefined;
     const own = (pointer: string): SourceLocation => {
-      const generatedObject = sourceDoc?.value;
+      const generatedObject = sourceDoc()?.value;
       const catalogLine = catalog === undefined || !isJsonObject(generatedObject) ? undefined : catalog.locate(shown, generatedObject, pointer);
       if (catalog !== undefined && catalogLine !== undefined) return { file: catalog.file, line: catalogLine };
-      return { file: shown, line: sourceDoc?.lineOf(pointer).line ?? 1 };
+      return { file: shown, line: sourceDoc()?.lineOf(pointer).line ?? 1 };
     };
     const claims = await this.patchClaimsFor(rendered);
     const locate = (pointer: string, related: readonly string[] = []): SourceLocation => {
@@ -65,7 +67,13 @@ export class SourceLocator {
       }
       return { ...own(pointer), ...withPointer };
     };
-    return { file: shown, line: sourceDoc?.line ?? 1, locate };
+    return {
+      file: shown,
+      get line() {
+        return sourceDoc()?.line ?? 1;
+      },
+      locate,
+    };
   }
 
   private originPathOf(rendered: Resource): string | undefined {
@@ -75,13 +83,10 @@ export class SourceLocator {
     return this.originPaths.get(annotation);
   }
 
-  private source(file: string): Promise<SourceDocuments> {
-    let source = this.sources.get(file);
-    if (source === undefined) {
-      source = this.text(file).then((text) => sourceDocuments(text));
-      this.sources.set(file, source);
-    }
-    return source;
+  private documents(file: string, text: string | undefined): SourceDocuments {
+    let documents = this.sources.get(file);
+    if (documents === undefined) this.sources.set(file, (documents = sourceDocuments(text)));
+    return documents;
   }
 
   private text(file: string): Promise<string | undefined> {
@@ -240,7 +245,6 @@ function originPathIn(origin: string): string | undefined {
 }
 
 interface SourceDocuments {
-  text: string | undefined;
   /** The document of a rendered object: same kind and name, else the first of its kind, else the first. */
   pick(rendered: Resource): ParsedDocument | undefined;
 }
@@ -259,7 +263,6 @@ function sourceDocuments(text: string | undefined): SourceDocuments {
     if (typeof kind === "string" && !byKind.has(kind)) byKind.set(kind, doc);
   }
   return {
-    text,
     pick: (rendered) => byName.get(`${rendered.kind}\u0000${rendered.name}`) ?? byKind.get(rendered.kind) ?? documents[0],
   };
 }
