@@ -13,6 +13,7 @@ import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import { admissionFindings } from "../validate/admission-findings.js";
 import { runKubeconform } from "../validate/kubeconform.js";
 import { SchemaValidator } from "../validate/schema-validation.js";
+import { DEFAULT_SCALE_SIZES, runScaleBench } from "./scale.js";
 import { syntheticMeshYaml } from "./synthetic-mesh.js";
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
@@ -104,7 +105,15 @@ function formatRows(rows: readonly Row[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-main().catch((error: unknown) => {
+async function benchMain(args: readonly string[]): Promise<void> {
+  if (!args.includes("--scale")) return main();
+  const sizesArg = args[args.indexOf("--sizes") + 1];
+  const sizes = args.includes("--sizes") && sizesArg !== undefined ? sizesArg.split(",").map(Number) : DEFAULT_SCALE_SIZES;
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--sizes takes service counts: --sizes 200,1000,2000");
+  process.stdout.write(await runScaleBench(REPO_ROOT, sizes));
+}
+
+benchMain(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
 });
