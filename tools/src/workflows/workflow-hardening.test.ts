@@ -7,7 +7,7 @@ import { isJsonObject, type JsonObject } from "../model/resource.js";
  * What zizmor and actionlint check in CI (.ci/run and the pull-request workflow), kept here as
  * properties of our own workflows so that a change that loosens one fails the tests too.
  */
-const WORKFLOWS = ["pull-request.yaml", "promote.yaml"] as const;
+const WORKFLOWS = ["pull-request.yaml", "promote.yaml", "render-cache.yaml"] as const;
 
 function workflow(name: string): { text: string; value: JsonObject } {
   const text = readFileSync(new URL(`../../../.github/workflows/${name}`, import.meta.url), "utf8");
