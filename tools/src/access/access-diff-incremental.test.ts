@@ -189,3 +189,14 @@ describe("incremental access diff equals the full one", () => {
     );
   });
 });
+
+describe("a change of access too wide to list", () => {
+  it("is refused with what to do, not listed until memory runs out", () => {
+    const before = fixtureResources("shop-before.yaml");
+    const after = fixtureResources("shop-after.yaml");
+    expect(diffAccess(before, after, { environment: "prod", maxChangedPairs: 20 }).changes).toHaveLength(9);
+    expect(() => diffAccess(before, after, { environment: "prod", maxChangedPairs: 2 })).toThrow(
+      /^who can reach whom in prod changes for more than 2 pairs of source and workload port: too many to list\. Split the change/,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { implies, type Dnf } from "./access-conditions.js";
+import { UserError } from "../model/errors.js";
 import type { Resource } from "../model/resource.js";
 import {
   accessColumns,
@@ -135,8 +136,10 @@ export function diffAccessMatrices(before: AccessMatrix, after: AccessMatrix, op
   const afterCells = workloadCells(after);
   const members = groupMembers(after);
   for (const [key, set] of groupMembers(before)) members.set(key, new Set([...(members.get(key) ?? []), ...set]));
-  const keys = [...new Set([...beforeCells.keys(), ...afterCells.keys()])];
-  return changesOf(keys, (key) => [beforeCells.get(key), afterCells.get(key)], members, options.environment ?? after.environment ?? before.environment);
+  const cells = function* (): Generator<CellPair> {
+    for (const key of new Set([...beforeCells.keys(), ...afterCells.keys()])) yield [key, beforeCells.get(key), afterCells.get(key)];
+  };
+  return changesOf(cells(), members, options.environment ?? after.environment ?? before.environment, MAX_CHANGED_PAIRS);
 }
 
 /**
@@ -147,7 +150,7 @@ export function diffAccessMatrices(before: AccessMatrix, after: AccessMatrix, op
  * and memory grow with the mesh (linearly: indexing both sides) plus the size of the change times
  * the other dimension, never with sources × targets.
  */
-export function diffAccess(before: readonly Resource[] | AccessModel, after: readonly Resource[] | AccessModel, options: { environment?: string } = {}): AccessDiff {
+export function diffAccess(before: readonly Resource[] | AccessModel, after: readonly Resource[] | AccessModel, options: AccessDiffOptions = {}): AccessDiff {
   const b = accessColumns(Array.isArray(before) ? buildAccessModel(before) : (before as AccessModel));
   const a = accessColumns(Array.isArray(after) ? buildAccessModel(after) : (after as AccessModel));
   const bSources = new Map(b.sources.map((source, index) => [source.id, index] as const));
@@ -174,9 +177,6 @@ export function diffAccess(before: readonly Resource[] | AccessModel, after: rea
     return x === undefined || y === undefined || x.fingerprint !== y.fingerprint || clients.some((client) => x.clientSends(client) !== y.clientSends(client));
   });
 
-  const pairs = new Map<string, [string, string]>();
-  for (const column of changedColumns) for (const id of sourceIds) pairs.set(`${id}\u0000${column}`, [id, column]);
-  for (const id of changedSources) for (const column of columnKeys) pairs.set(`${id}\u0000${column}`, [id, column]);
   const side = (plan: AccessColumns, sources: Map<string, number>, columns: Map<string, AccessColumn>, id: string, key: string): WorkloadCell | undefined => {
     const s = sources.get(id);
     const column = columns.get(key);
@@ -192,31 +192,47 @@ export function diffAccess(before: readonly Resource[] | AccessModel, after: rea
     set.add(column.workload.id);
     members.set(key, set);
   }
-  return changesOf(
-    [...pairs.keys()],
-    (key) => {
-      const [id, column] = pairs.get(key) as [string, string];
-      return [side(b, bSources, bColumns, id, column), side(a, aSources, aColumns, id, column)];
-    },
-    members,
-    options.environment,
-  );
+  // Each affected pair once: changed columns against every source, changed sources against the other columns.
+  const changedColumnSet = new Set(changedColumns);
+  const cells = function* (): Generator<CellPair> {
+    const pair = (id: string, column: string): CellPair => [`${id}\u0000${column}`, side(b, bSources, bColumns, id, column), side(a, aSources, aColumns, id, column)];
+    for (const column of changedColumns) for (const id of sourceIds) yield pair(id, column);
+    for (const id of changedSources) for (const column of columnKeys) if (!changedColumnSet.has(column)) yield pair(id, column);
+  };
+  return changesOf(cells(), members, options.environment, options.maxChangedPairs ?? MAX_CHANGED_PAIRS);
 }
 
+export interface AccessDiffOptions {
+  environment?: string;
+  /** Refuse (UserError) a change of access on more pairs than this; MAX_CHANGED_PAIRS by default. */
+  maxChangedPairs?: number;
+}
+
+/** `source\0workload:port`, and its cell on each side (undefined where the source or the port does not exist). */
+type CellPair = [string, WorkloadCell | undefined, WorkloadCell | undefined];
+
+/** Pairs whose access changes that one diff lists; beyond, it would exhaust memory (and no reader would review them). */
+export const MAX_CHANGED_PAIRS = 200_000;
+
 /** The changes among the given cells (`source\0workload:port`), grouped per (source, group:port) where a whole group changed alike. */
-function changesOf(
-  keys: readonly string[],
-  cellsOf: (key: string) => [WorkloadCell | undefined, WorkloadCell | undefined],
-  members: ReadonlyMap<string, ReadonlySet<string>>,
-  environment: string | undefined,
-): AccessDiff {
+function changesOf(cells: Iterable<CellPair>, members: ReadonlyMap<string, ReadonlySet<string>>, environment: string | undefined, maxChangedPairs: number): AccessDiff {
+  const changed: Array<{ key: string; b: WorkloadCell | undefined; a: WorkloadCell | undefined; kind: { kind: EdgeChangeKind; direction: ChangeDirection } }> = [];
+  for (const [key, b, a] of cells) {
+    const kind = classify(b?.cell, a?.cell);
+    if (kind === undefined) continue;
+    changed.push({ key, b, a, kind });
+    if (changed.length > maxChangedPairs) {
+      throw new UserError(
+        `who can reach whom${environment === undefined ? "" : ` in ${environment}`} changes for more than ${maxChangedPairs} pairs of source and workload port: ` +
+          "too many to list. Split the change, or compare `mesh-policy graph --env ENV --format json` at both revisions",
+      );
+    }
+  }
+  changed.sort((x, y) => cmp(x.key, y.key));
   // Per workload, then grouped by (source, group:port, identical change).
   const grouped = new Map<string, { change: Omit<EdgeChange, "targetId" | "target">; namespace: string; group: string; port: number; workloads: string[] }>();
-  for (const key of [...keys].sort()) {
-    const [b, a] = cellsOf(key);
-    const kind = classify(b?.cell, a?.cell);
+  for (const { b, a, kind } of changed) {
     const any = (a ?? b) as WorkloadCell;
-    if (kind === undefined) continue;
     const change = {
       ...kind,
       sourceId: any.sourceId,
