@@ -8,9 +8,9 @@ import { writeScaleRepo } from "./scale-repo.js";
 
 /**
  * `npm run bench -- --scale`: the CLI end to end on generated repositories of growing size, each
- * stage timed as a whole process (wall time, peak memory of the process or its largest child,
- * from /usr/bin/time), and each stage's growth exponent between the two largest sizes, flagged
- * when it grows faster than n log n.
+ * stage timed as a whole process (wall time; CPU time and peak memory of the process or its
+ * largest child, from /usr/bin/time), and each stage's growth exponent (of CPU time) between the
+ * two largest sizes, flagged when it grows faster than n log n.
  */
 
 export const DEFAULT_SCALE_SIZES = [200, 1_000, 2_000];
@@ -39,6 +39,8 @@ interface Measure {
   services: number;
   objects: number;
   seconds: number;
+  /** User + system CPU of the process and its children: steadier than wall time on a shared machine. */
+  cpuSeconds: number | undefined;
   peakMb: number | undefined;
   exitCode: number | null;
 }
@@ -59,11 +61,12 @@ export async function runScaleBench(repoRoot: string, sizes: readonly number[]):
         const start = performance.now();
         const run = timeBinary === undefined
           ? spawnSync(process.execPath, args, { cwd: repo.root, env, encoding: "utf8" })
-          : spawnSync(timeBinary, ["-f", "peak-kb=%M", process.execPath, ...args], { cwd: repo.root, env, encoding: "utf8" });
+          : spawnSync(timeBinary, ["-f", "peak-kb=%M cpu=%U+%S", process.execPath, ...args], { cwd: repo.root, env, encoding: "utf8" });
         const seconds = (performance.now() - start) / 1000;
-        const peak = /peak-kb=(\d+)/.exec(run.stderr ?? "");
-        measures.push({ stage: stage.name, services, objects: repo.objects, seconds, peakMb: peak === null ? undefined : Number(peak[1]) / 1024, exitCode: run.status });
-        process.stderr.write(`${services} services, ${stage.name}: ${seconds.toFixed(1)} s${peak === null ? "" : `, ${(Number(peak[1]) / 1024).toFixed(0)} MB`}, exit ${run.status}\n`);
+        const peak = /peak-kb=(\d+) cpu=([\d.]+)\+([\d.]+)/.exec(run.stderr ?? "");
+        const cpuSeconds = peak === null ? undefined : Number(peak[2]) + Number(peak[3]);
+        measures.push({ stage: stage.name, services, objects: repo.objects, seconds, cpuSeconds, peakMb: peak === null ? undefined : Number(peak[1]) / 1024, exitCode: run.status });
+        process.stderr.write(`${services} services, ${stage.name}: ${seconds.toFixed(1)} s${peak === null ? "" : ` (CPU ${cpuSeconds?.toFixed(1)} s), ${(Number(peak[1]) / 1024).toFixed(0)} MB`}, exit ${run.status}\n`);
         if (run.status !== 0 && run.status !== 1) process.stderr.write(`${(run.stderr ?? "").split("\n").slice(-5).join("\n")}\n`);
       }
     } finally {
@@ -84,19 +87,24 @@ export function nLogNExponent(n1: number, n2: number): number {
 }
 
 function formatScale(measures: readonly Measure[], sizes: readonly number[]): string {
-  const header = ["stage", ...sizes.flatMap((n) => [`${n} svc s`, `${n} svc MB`]), "exponent", "verdict"];
+  const header = ["stage", ...sizes.flatMap((n) => [`${n} svc s`, `${n} svc CPU s`, `${n} svc MB`]), "exponent (CPU)", "verdict"];
   const lines = [`objects per environment: ${sizes.map((n) => `${n} services = ${measures.find((m) => m.services === n)?.objects ?? "?"}`).join(", ")}`, ""];
   lines.push(`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 || i === header.length - 1 ? "---" : "---:")).join("|")}|`);
   for (const stage of STAGES) {
     const row = sizes.map((n) => measures.find((m) => m.stage === stage.name && m.services === n));
-    const cells = row.flatMap((m) => (m === undefined ? ["", ""] : [`${m.seconds.toFixed(2)}${m.exitCode === 0 || m.exitCode === 1 ? "" : ` (exit ${m.exitCode})`}`, m.peakMb === undefined ? "n/a" : m.peakMb.toFixed(0)]));
+    const cells = row.flatMap((m) =>
+      m === undefined
+        ? ["", "", ""]
+        : [`${m.seconds.toFixed(2)}${m.exitCode === 0 || m.exitCode === 1 ? "" : ` (exit ${m.exitCode})`}`, m.cpuSeconds?.toFixed(2) ?? "n/a", m.peakMb === undefined ? "n/a" : m.peakMb.toFixed(0)],
+    );
     // Between the two largest sizes, where the work outweighs the fixed start-up.
     const first = row.at(-2);
     const last = row.at(-1);
     let exponent = "";
     let verdict = "";
     if (first !== undefined && last !== undefined && last.services > first.services) {
-      const k = growthExponent(first.services, first.seconds, last.services, last.seconds);
+      // CPU time where /usr/bin/time gave it: wall time on a shared machine swings with its load.
+      const k = growthExponent(first.services, first.cpuSeconds ?? first.seconds, last.services, last.cpuSeconds ?? last.seconds);
       const bound = nLogNExponent(first.services, last.services);
       exponent = k.toFixed(2);
       verdict = k > bound + 0.1 ? `⚠️ faster than n log n (${bound.toFixed(2)})` : "≤ n log n";
