@@ -10,6 +10,7 @@ import { matrixSources, peerOf, type SourceIdentity } from "./identity.js";
 import { buildAccessModel, type AccessModel, type AccessWorkload, type PortProtocol, type WorkloadPort } from "./mesh-model.js";
 import { clientSends, connectionOutcome, serverMtlsMode, type Connection } from "./mtls.js";
 import type { RequestFacts } from "./rule-fields.js";
+import { painter, type Colour } from "../report/paint.js";
 
 /**
  * Who can reach whom: for every source identity × every workload target port, `allowed`, `denied`
@@ -299,10 +300,15 @@ export function cellOf(matrix: AccessMatrix, sourceId: string, targetId: string)
 export interface MatrixTextOptions {
   /** Print only allowed and conditional edges, and count the denied ones (for large meshes). */
   hideDenied?: boolean;
+  /** ANSI colours for the status words (a terminal). */
+  color?: boolean;
 }
 
 /** A readable, deterministic text listing: one block per workload port, one line per source. */
+const STATUS_COLOUR: Record<CellStatus, Colour> = { allowed: "green", conditional: "yellow", denied: "dim" };
+
 export function formatAccessMatrixText(matrix: AccessMatrix, options: MatrixTextOptions = {}): string {
+  const paint = painter(options.color);
   const lines: string[] = [`access matrix${matrix.environment === undefined ? "" : ` (${matrix.environment})`}: ${matrix.sources.length} sources × ${matrix.targets.length} targets`];
   let hidden = 0;
   matrix.targets.forEach((target, t) => {
@@ -315,7 +321,8 @@ export function formatAccessMatrixText(matrix: AccessMatrix, options: MatrixText
         return;
       }
       const detail = c.status === "conditional" ? `: ${c.conditions.join(" | ")}${c.except.length > 0 ? `; except ${c.except.join(" | ")}` : ""}` : "";
-      lines.push(`  ${source.label.padEnd(28)} ${c.status.padEnd(11)}${detail}  — ${c.reason}`);
+      const status = paint(STATUS_COLOUR[c.status], c.status) + " ".repeat(Math.max(0, 11 - c.status.length));
+      lines.push(`  ${source.label.padEnd(28)} ${status}${detail}  — ${c.reason}`);
     });
   });
   if (options.hideDenied === true) lines.push(`${hidden} denied pairs not shown`);

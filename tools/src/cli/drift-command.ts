@@ -6,6 +6,7 @@ import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
 import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
+import { useColor } from "./terminal.js";
 
 /**
  * `drift ENV [--kubeconfig FILE] [--format text|json] [--output FILE]`: does the cluster of the
@@ -24,6 +25,6 @@ export async function runDriftCommand(context: CommandContext): Promise<number> 
     ...(options.kubeconfig === undefined ? {} : { kubeconfig: path.resolve(context.cwd, options.kubeconfig) }),
     render: options.cache ? {} : { cacheDir: false },
   });
-  await writeReport(options.format === "json" ? formatDriftJson(report) : formatDriftText(report), options.output, context.cwd);
+  await writeReport(options.format === "json" ? formatDriftJson(report) : formatDriftText(report, { color: useColor(options.output) }), options.output, context.cwd);
   return hasDrift(report) ? EXIT.findings : EXIT.clean;
 }

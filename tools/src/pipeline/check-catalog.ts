@@ -1,6 +1,7 @@
 import { ARGOCD_CHECKS } from "../argocd/check-argocd.js";
 import { CATALOG_RULE } from "../generate/check-generated.js";
 import { GENERATED_STALE_RULE } from "../generate/generate.js";
+import { WORKLOAD_POOLS_RULE, WORKLOAD_UNREACHED_RULE } from "../generate/check-wiring.js";
 import { LINT_RULES } from "../lint/registry.js";
 import { RENDER_RULE } from "./targets.js";
 import { KUSTOMIZATION_RULE, UNREACHED_RULE } from "../render/check-kustomizations.js";
@@ -30,6 +31,8 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   ...ARGOCD_CHECKS,
   { id: GENERATED_STALE_RULE, severity: "error", summary: "Every file generated from base/catalog is what the catalog generates now (run mesh-policy generate)", docs: "README.md" },
   { id: CATALOG_RULE, severity: "error", summary: "base/catalog/catalog.jsonnet evaluates and passes its checks", docs: "README.md" },
+  { id: WORKLOAD_UNREACHED_RULE, severity: "error", summary: "Every workload of the catalog is deployed: some environment's kustomization reaches base/<folder>/", docs: "README.md" },
+  { id: WORKLOAD_POOLS_RULE, severity: "error", summary: "Every workload has connection-pool sizes in an environment that sizes the others (limits.yaml)", docs: "README.md" },
   { id: KUSTOMIZATION_RULE, severity: "error", summary: "Every kustomization and component under base/ and overlays/ loads in kustomize (no unknown fields, no broken references)", docs: "README.md" },
   { id: UNREACHED_RULE, severity: "warning", summary: "Every kustomization, component and YAML file under base/ and overlays/ is used by some environment", docs: "README.md" },
   { id: PATCH_TARGET_RULE, severity: "error", summary: "Every patch target selects an object (kustomize skips a patch that selects nothing without a word)", docs: "README.md" },

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import { likelyMeant } from "../util/did-you-mean.js";
 import { isSensitivePointer, MASK } from "../mask/mask-secrets.js";
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
@@ -107,7 +108,10 @@ function describeOne(pointer: string, error: ErrorObject, showValue: (value: unk
     case "additionalProperties": {
       const extra = String(error.params["additionalProperty"]);
       const child = `${pointer}/${extra.replaceAll("~", "~0").replaceAll("/", "~1")}`;
-      return { pointer: child, message: `${fieldName(child)}: unknown field "${extra}"; remove it or correct its spelling (the API server rejects unknown fields)` };
+      const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+      const guess = likelyMeant(extra, Object.keys(properties ?? {}));
+      const fix = guess === undefined ? "remove it or correct its spelling" : `did you mean "${guess}"?`;
+      return { pointer: child, message: `${fieldName(child)}: unknown field "${extra}"; ${fix} (the API server rejects unknown fields)` };
     }
     case "required":
       return { pointer, message: `${field}: missing required field "${String(error.params["missingProperty"])}"` };
