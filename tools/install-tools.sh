@@ -4,7 +4,9 @@
 # kubeconform, and the workflow linters actionlint (Go) and zizmor (PyPI). Versions live in
 # package.json "config". Needs Go with its module proxy, and Python 3 with pip for zizmor.
 # Idempotent: a tool already at its pinned version is left alone. With arguments, installs only
-# the tools named (kustomize, kubeconform, actionlint, zizmor).
+# the tools named (kustomize, kubeconform, actionlint, zizmor, istioctl).
+#   --istioctl  the default tools, and istioctl built from the pinned Istio module for the
+#               differential suite (npm run test:istioctl). Opt-in: about 15 minutes on two cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$PWD/.tools/bin"
@@ -34,14 +36,22 @@ install_zizmor() { # version
   ln -sfn "../python/zizmor-$version/bin/zizmor" "$bin/zizmor"
 }
 
-tools=("$@")
-if [ ${#tools[@]} -eq 0 ]; then tools=(kustomize kubeconform actionlint zizmor); fi
+default_tools=(kustomize kubeconform actionlint zizmor)
+tools=()
+for arg in "$@"; do
+  case "$arg" in
+    --istioctl) tools+=("${default_tools[@]}" istioctl) ;;
+    *) tools+=("$arg") ;;
+  esac
+done
+if [ ${#tools[@]} -eq 0 ]; then tools=("${default_tools[@]}"); fi
 for tool in "${tools[@]}"; do
   case "$tool" in
     kustomize) install sigs.k8s.io/kustomize/kustomize/v5 "$(version_of kustomizeVersion)" kustomize ;;
     kubeconform) install github.com/yannh/kubeconform/cmd/kubeconform "$(version_of kubeconformVersion)" kubeconform ;;
     actionlint) install github.com/rhysd/actionlint/cmd/actionlint "$(version_of actionlintVersion)" actionlint ;;
     zizmor) install_zizmor "$(version_of zizmorVersion)" ;;
-    *) echo "install-tools.sh: unknown tool $tool (kustomize, kubeconform, actionlint, zizmor)" >&2; exit 2 ;;
+    istioctl) install istio.io/istio/istioctl/cmd/istioctl "$(version_of istioctlVersion)" istioctl ;;
+    *) echo "install-tools.sh: unknown tool $tool (kustomize, kubeconform, actionlint, zizmor, istioctl; or --istioctl)" >&2; exit 2 ;;
   esac
 done

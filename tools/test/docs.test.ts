@@ -7,6 +7,7 @@ import { COMMANDS } from "../src/cli/command-table.js";
 import { formatCommandHelp, formatHelp } from "../src/cli/help.js";
 import { OPTIONS } from "../src/cli/option-table.js";
 import { editorFiles } from "../src/schemas/editor-schema.js";
+import { ISTIO_ANALYZERS } from "../src/lint/istio-analyzers.js";
 import { allChecks } from "../src/pipeline/check-catalog.js";
 import { formatRulesMarkdown, RULES_DOC } from "../src/report/format-rules.js";
 import { REPO_ROOT } from "./helpers/run-cli.js";
@@ -15,13 +16,16 @@ const README = readFileSync(`${REPO_ROOT}README.md`, "utf8");
 
 describe("generated documentation", () => {
   it(`${RULES_DOC} matches the rule registry (regenerate with: npm run docs:rules)`, () => {
-    expect(readFileSync(`${REPO_ROOT}${RULES_DOC}`, "utf8")).toBe(formatRulesMarkdown(allChecks()));
+    expect(readFileSync(`${REPO_ROOT}${RULES_DOC}`, "utf8")).toBe(formatRulesMarkdown(allChecks(), ISTIO_ANALYZERS));
   });
 
   it("the editor schema and .vscode/settings.json are what mesh-policy schemas editor writes", () => {
     for (const file of editorFiles()) expect(readFileSync(`${REPO_ROOT}${file.path}`, "utf8"), file.path).toBe(file.content);
   });
 });
+
+/** Options of other tools that the README quotes, and the tool (as the README writes it) each belongs to. */
+const OTHER_TOOLS: Readonly<Record<string, string>> = { "--use-kube": "istioctl analyze", "--istioctl": "tools/install-tools.sh" };
 
 describe("README and --help agree", () => {
   const help = [formatHelp(), ...COMMANDS.map(formatCommandHelp)].join("\n");
@@ -30,14 +34,20 @@ describe("README and --help agree", () => {
 
   it("every command of --help is in the README, and every `mesh-policy WORD` of the README is a command", () => {
     for (const command of COMMANDS) expect(README, `mesh-policy ${command.name}`).toMatch(new RegExp(`mesh-policy +${command.name}\\b`));
-    const named = [...README.matchAll(/\bmesh-policy +([a-z][a-z-]*)/g)].map((m) => m[1] as string);
+    // As a command is written: at the start of a line of a code block, in `code`, or after npx.
+    const named = [...README.matchAll(/(?:^|`|npx )mesh-policy +([a-z][a-z-]*)/gm)].map((m) => m[1] as string);
     const commands = new Set<string>([...COMMANDS.map((c) => c.name), "help"]);
     expect(named.filter((word) => !commands.has(word))).toEqual([]);
   });
 
   it("every option of --help (long and short) is in the README, and every --option of the README is in --help", () => {
     expect([...helpFlags].filter((flag) => !readmeFlags.has(flag)).sort()).toEqual([]);
-    expect([...readmeFlags].filter((flag) => !helpFlags.has(flag)).sort()).toEqual([]);
+    const others = [...readmeFlags].filter((flag) => !helpFlags.has(flag));
+    // The options of other tools the README names, each right after its tool.
+    for (const flag of others.filter((f) => OTHER_TOOLS[f] !== undefined)) {
+      expect(README, flag).toMatch(new RegExp(`${OTHER_TOOLS[flag] ?? ""}\\s+${flag}`));
+    }
+    expect(others.filter((flag) => OTHER_TOOLS[flag] === undefined).sort()).toEqual([]);
     for (const option of Object.values(OPTIONS)) {
       if ("short" in option) expect(README, `-${option.short}`).toContain(`\`-${option.short}\``);
     }

@@ -21,6 +21,7 @@ import type { CommonOptions, Format } from "./option-table.js";
 import { configuredResult, repositoryConfig } from "./repository-config.js";
 import { readStandardInput, STDIN } from "./standard-input.js";
 import { progress, useColor } from "./terminal.js";
+import { ISTIO_ANALYZERS } from "../lint/istio-analyzers.js";
 import { writeReport } from "./write-report.js";
 import { packageConfig } from "../util/package-config.js";
 import { maskText } from "../mask/mask-secrets.js";
@@ -121,7 +122,7 @@ export async function runRulesCommand(context: CommandContext): Promise<number> 
   const formatters: Partial<Record<Format, () => string>> = {
     text: () => formatRulesText(allChecks()),
     json: () => formatRulesJson(allChecks()),
-    markdown: () => formatRulesMarkdown(allChecks()),
+    markdown: () => formatRulesMarkdown(allChecks(), ISTIO_ANALYZERS),
   };
   const format = formatters[context.options.format];
   if (format === undefined) throw new UserError("rules --format takes text, json or markdown");

@@ -35,8 +35,8 @@ function environment(report: DiffReport, name: string): EnvironmentDiff {
   return found;
 }
 
-async function scratchFolders(): Promise<string[]> {
-  return (await readdir(tmpdir())).filter((f) => f.startsWith("mesh-policy-revision-"));
+async function scratchFolders(folder = tmpdir()): Promise<string[]> {
+  return (await readdir(folder)).filter((f) => f.startsWith("mesh-policy-revision-"));
 }
 
 function everyOutput(report: DiffReport): string {
@@ -263,16 +263,25 @@ describe("diffRevisions (throw-away git repositories, real kustomize)", () => {
       stash: await repo.git("stash", "list"),
     });
     const before = await snapshot();
-    const scratchBefore = await scratchFolders();
-
-    await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", cacheDir });
-    await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", head: undefined, cacheDir });
-    await diffEnvironments({ repoRoot: repo.root, from: "a", to: "b", ref: "HEAD~1", cacheDir });
+    // A temporary folder of this test's own: other tests (and processes) extract revisions too.
+    const scratch = await mkdtemp(path.join(tmpdir(), "mesh-policy-scratch-"));
+    const savedTmpdir = process.env["TMPDIR"];
+    process.env["TMPDIR"] = scratch;
+    try {
+      await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", cacheDir });
+      await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", head: undefined, cacheDir });
+      await diffEnvironments({ repoRoot: repo.root, from: "a", to: "b", ref: "HEAD~1", cacheDir });
+      expect(tmpdir()).toBe(scratch);
+      // Nothing left behind in the temporary folder either.
+      expect(await scratchFolders(scratch)).toEqual([]);
+    } finally {
+      if (savedTmpdir === undefined) delete process.env["TMPDIR"];
+      else process.env["TMPDIR"] = savedTmpdir;
+      await rm(scratch, { recursive: true, force: true });
+    }
 
     expect(await snapshot()).toEqual(before);
     expect(before.status.split("\n").sort()).toEqual(["?? notes.txt", "M  base/service.yaml", " M base/virtual-service.yaml"].sort());
-    // Nothing left behind in the temporary folder either.
-    expect((await scratchFolders()).filter((f) => !scratchBefore.includes(f))).toEqual([]);
   });
 
   it("works from a policy repository that is a folder of a larger git repository", async () => {

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ADMISSION_RULE } from "../validate/admission-findings.js";
+import { ISTIO_ANALYZERS } from "./istio-analyzers.js";
 import { LINT_RULES } from "./registry.js";
 
 const rulesDir = fileURLToPath(new URL("./rules/", import.meta.url));
@@ -21,6 +23,21 @@ describe("the lint rule registry", () => {
       expect(rule.summary.length).toBeGreaterThan(10);
       expect(rule.appliesTo.length).toBeGreaterThan(0);
     }
+  });
+
+  it("maps every IST-coded rule to the istioctl analyzer that reports its code, and lists only checks that exist", () => {
+    const ids = new Set([...LINT_RULES.map((r) => r.id), ADMISSION_RULE]);
+    for (const analyzer of ISTIO_ANALYZERS) for (const check of analyzer.checks) expect(ids, `${analyzer.name} lists ${check}`).toContain(check);
+    for (const rule of LINT_RULES) {
+      const analyzers = ISTIO_ANALYZERS.filter((a) => a.checks.includes(rule.id));
+      if (rule.code === undefined) {
+        expect(analyzers.map((a) => a.name), `${rule.id} has no IST code`).toEqual([]);
+        continue;
+      }
+      expect(analyzers.map((a) => a.name), `${rule.id} (${rule.code})`).toHaveLength(1);
+      expect(analyzers[0]?.codes).toContain(rule.code);
+    }
+    expect(new Set(ISTIO_ANALYZERS.map((a) => a.name)).size).toBe(ISTIO_ANALYZERS.length);
   });
 
   it.each(LINT_RULES.map((r) => [r.id]))("%s has docs, valid and invalid fixtures, and a test", (id) => {

@@ -1,3 +1,4 @@
+import { ISTIO_SUPPRESS_ANNOTATION, istioSuppressedCodes, suppressesCode } from "../mesh/analyze-suppress.js";
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
 import { objectAt, stringMap } from "../mesh/fields.js";
@@ -5,8 +6,6 @@ import { LINT_RULES } from "./registry.js";
 
 /** Ours: `rule-id[,rule-id]: why it is fine here`, several separated by `;`. The reason is required. */
 export const SUPPRESS_ANNOTATION = "mesh-policy.io/suppress";
-/** Istio's: a comma-separated list of IST codes, or `*`. Honoured for findings that carry a code. */
-export const ISTIO_SUPPRESS_ANNOTATION = "galley.istio.io/analyze-suppress";
 export const SUPPRESSION_RULE = "suppression-reason";
 
 // Read lazily: the registry imports every rule, and the rules need not load to parse annotations.
@@ -58,16 +57,14 @@ export function readSuppressions(resources: readonly Resource[]): Suppressions {
         ids.add(id);
       }
     }
-    const codes = new Set((istio ?? "").split(",").map((c) => c.trim()).filter((c) => c !== ""));
-    byResource.set(resource, { ids, codes });
+    byResource.set(resource, { ids, codes: istioSuppressedCodes(resource) });
   }
   return {
     problems,
     covers(resource, ruleId, code) {
       const entry = byResource.get(resource);
       if (entry === undefined) return false;
-      if (entry.ids.has(ruleId)) return true;
-      return code !== undefined && (entry.codes.has(code) || entry.codes.has("*"));
+      return entry.ids.has(ruleId) || suppressesCode(entry.codes, code);
     },
   };
 }

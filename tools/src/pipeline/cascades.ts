@@ -9,9 +9,19 @@ import { pointerSegments } from "../model/resource.js";
 const CASCADES: ReadonlyArray<{ cause: string; effects: readonly string[] }> = [
   {
     cause: "virtual-service-destination-host-not-found",
-    effects: ["virtual-service-subset-not-found", "virtual-service-destination-port-not-exposed", "virtual-service-destination-port-required"],
+    effects: [
+      "virtual-service-subset-not-found",
+      "virtual-service-subset-defined-elsewhere",
+      "virtual-service-destination-port-not-exposed",
+      "virtual-service-destination-port-required",
+    ],
   },
 ];
+
+/** The checks whose findings a finding of `ruleId` hides on the same destination; none when it hides nothing. */
+export function cascadeEffectsOf(ruleId: string): readonly string[] {
+  return CASCADES.find((c) => c.cause === ruleId)?.effects ?? [];
+}
 
 /** The findings without those that follow from another finding of the same environment, object and destination. */
 export function dropCascades(findings: readonly Finding[]): Finding[] {
@@ -19,7 +29,7 @@ export function dropCascades(findings: readonly Finding[]): Finding[] {
   const effectOf = new Map<string, string>();
   for (const { cause, effects } of CASCADES) for (const effect of effects) effectOf.set(effect, cause);
   for (const finding of findings) {
-    if (CASCADES.some((c) => c.cause === finding.ruleId)) causes.add(keyOf(finding, finding.ruleId));
+    if (cascadeEffectsOf(finding.ruleId).length > 0) causes.add(keyOf(finding, finding.ruleId));
   }
   if (causes.size === 0) return [...findings];
   return findings.filter((finding) => {

@@ -70,4 +70,30 @@ describe("runChecks: one finding per mistake", () => {
     expect(result.findings.map((f) => f.ruleId)).toContain("virtual-service-destination-host-not-found");
     expect(result.findings.map((f) => f.ruleId)).not.toContain("virtual-service-subset-not-found");
   });
+
+  it("does not report a subset as defined only elsewhere when the destination's host is the mistake", async () => {
+    // A DestinationRule of another namespace defines the subset for the mistyped host; it does not apply in shop.
+    const elsewhere = [
+      "---",
+      "apiVersion: networking.istio.io/v1",
+      "kind: DestinationRule",
+      "metadata:",
+      "  name: apii",
+      "  namespace: other",
+      "spec:",
+      "  host: apii.shop.svc.cluster.local",
+      "  subsets:",
+      "  - name: stable",
+      "    labels: {version: stable}",
+      "",
+    ].join("\n");
+    const withCascade = await runChecks([target("dev", SHARED + elsewhere)], { validate: false, lint: true });
+    expect(withCascade.findings.map((f) => f.ruleId)).toContain("virtual-service-destination-host-not-found");
+    expect(withCascade.findings.map((f) => f.ruleId)).not.toContain("virtual-service-subset-defined-elsewhere");
+    // Once a Service gives the host, the subset that only a DestinationRule of another namespace defines is reported.
+    const service = ["---", "apiVersion: v1", "kind: Service", "metadata:", "  name: apii", "  namespace: shop", "spec:", "  ports:", "  - {name: http, port: 8080}", ""].join("\n");
+    const withHost = await runChecks([target("dev", SHARED + elsewhere + service)], { validate: false, lint: true });
+    expect(withHost.findings.map((f) => f.ruleId)).not.toContain("virtual-service-destination-host-not-found");
+    expect(withHost.findings.map((f) => f.ruleId)).toContain("virtual-service-subset-defined-elsewhere");
+  });
 });

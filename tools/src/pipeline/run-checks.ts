@@ -47,7 +47,11 @@ export async function runChecks(targets: readonly CheckTarget[], stages: CheckSt
         const problems = validator.validate(resource, stages.skipKinds);
         if (problems.length > 0) rejected.add(resource);
         // Admission rules assume a well-typed object: only once the schema accepts it.
-        else problems.push(...admissionFindings(resource));
+        else {
+          const admission = admissionFindings(resource);
+          problems.push(...admission.findings);
+          suppressed += admission.suppressed;
+        }
         perTarget.push(...problems);
       }
       if (stages.kubeconform !== undefined) {

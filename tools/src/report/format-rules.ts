@@ -1,9 +1,13 @@
+import type { IstioAnalyzer } from "../lint/istio-analyzers.js";
 import type { CheckDescriptor } from "../pipeline/check-catalog.js";
 
 export const RULES_DOC = "docs/rules.md";
 
-/** docs/rules.md: generated from the registry; CI fails when the committed file drifts. */
-export function formatRulesMarkdown(checks: readonly CheckDescriptor[]): string {
+/**
+ * docs/rules.md: generated from the registry and the table of istioctl's analyzers; CI fails when the
+ * committed file drifts.
+ */
+export function formatRulesMarkdown(checks: readonly CheckDescriptor[], analyzers: readonly IstioAnalyzer[]): string {
   const lines = [
     "# Checks",
     "",
@@ -17,8 +21,34 @@ export function formatRulesMarkdown(checks: readonly CheckDescriptor[]): string 
     "|---|---|---|---|",
     ...checks.map(rowOf),
     "",
+    ...formatAnalyzers(analyzers, new Map(checks.map((c) => [c.id, c]))),
   ];
   return lines.join("\n");
+}
+
+function formatAnalyzers(analyzers: readonly IstioAnalyzer[], checks: ReadonlyMap<string, CheckDescriptor>): string[] {
+  const link = (id: string) => {
+    const check = checks.get(id);
+    return check === undefined ? `\`${id}\`` : linkOf(check);
+  };
+  return [
+    "## `istioctl analyze`",
+    "",
+    `Every analyzer of \`istioctl analyze\` at the pinned Istio release (${analyzers.length}, from Istio's`,
+    "`pkg/config/analysis/analyzers/all.go`), the codes it reports and the checks here that carry them.",
+    "`istioctl analyze --use-kube=false` drops Services, Pods, Namespaces, Secrets and Nodes from files and",
+    "skips the analyzers that read them (*needs a cluster*); the checks here read those objects from the",
+    "configuration instead. `annotations.AlphaAnalyzer` (IST0136) is not one of them: it runs in",
+    "`istioctl x precheck`. `npm run test:istioctl` compares the results with the real istioctl.",
+    "",
+    "| Analyzer | Codes | Checks | Needs a cluster | Not checked here |",
+    "|---|---|---|---|---|",
+    ...analyzers.map(
+      (a) =>
+        `| \`${a.name}\` | ${a.codes.join(", ")} | ${a.checks.map(link).join(", ") || "—"} | ${a.needsCluster ? "yes" : "no"} | ${a.notChecked ?? ""} |`,
+    ),
+    "",
+  ];
 }
 
 export function formatRulesText(checks: readonly CheckDescriptor[]): string {
@@ -33,6 +63,10 @@ export function formatRulesJson(checks: readonly CheckDescriptor[]): string {
 }
 
 function rowOf(check: CheckDescriptor): string {
-  const link = check.docs.endsWith("/README.md") && check.docs.startsWith("tools/") ? `[\`${check.id}\`](../${check.docs})` : `\`${check.id}\``;
-  return `| ${link} | ${check.code ?? ""} | ${check.severity} | ${check.summary} |`;
+  return `| ${linkOf(check)} | ${check.code ?? ""} | ${check.severity} | ${check.summary} |`;
+}
+
+/** The check's id, linked to its README when it has one of its own. */
+function linkOf(check: CheckDescriptor): string {
+  return check.docs.endsWith("/README.md") && check.docs.startsWith("tools/") ? `[\`${check.id}\`](../${check.docs})` : `\`${check.id}\``;
 }

@@ -4,6 +4,8 @@ interface PackageConfig {
   kustomizeVersion: string;
   kubeconformVersion: string;
   argocdVersion: string;
+  /** The istio.io/istio module version istioctl is built from (the differential suite, npm run test:istioctl). */
+  istioctlVersion: string;
 }
 
 interface PackageJson {

@@ -1,6 +1,6 @@
 import type { JsonObject, Resource } from "../../model/resource.js";
 import { SOURCE_FIELDS, isHttpSourceField, type OperationField } from "../../mesh/authorization-policy.js";
-import { isCidr, isIpAddress } from "./hosts.js";
+import { isCidr, isIpAddress } from "../../mesh/addresses.js";
 import { checkMatchLabelsSelector, checkOneSelector, checkTargetRefs } from "./selectors.js";
 import { arr, FieldPath, has, nonEmpty, obj, strings, text, type Problems } from "./report.js";
 

@@ -34,7 +34,9 @@ export function checkDuration(
   }
   const webhook = how.webhook === true && !(how.webhookAllowsZero === true && ns === 0n);
   if ((how.cel === true || webhook) && ns < NS_PER_MS) {
-    problems.error(path, `${q(text)} must be a valid duration greater than 1ms`);
+    const message = `${q(text)} must be a valid duration greater than 1ms`;
+    if (webhook) problems.error(path, message);
+    else problems.celError(path, message);
     return ns;
   }
   if (webhook && ns % NS_PER_MS !== 0n) {

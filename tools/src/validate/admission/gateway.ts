@@ -1,5 +1,6 @@
 import type { JsonObject, Resource } from "../../model/resource.js";
-import { isDns1123Label, isIpAddress, namespacedHostErrors } from "./hosts.js";
+import { isIpAddress } from "../../mesh/addresses.js";
+import { isDns1123Label, namespacedHostErrors } from "./hosts.js";
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from "../../mesh/protocol.js";
 import { portError } from "./ports.js";
 import { arr, bool, FieldPath, has, nonEmpty, num, obj, strings, text, type Problems } from "./report.js";

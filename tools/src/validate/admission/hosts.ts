@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from "node:net";
+import { isIpAddress } from "../../mesh/addresses.js";
 
 // Label syntax as istiod checks it (pkg/config/labels): letters of either case, digits, '-' inside.
 const DNS1123_LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -11,23 +11,6 @@ export function isDns1123Label(value: string): boolean {
 
 export function isWildcardDns1123Label(value: string): boolean {
   return value.length <= 63 && WILDCARD_LABEL.test(value);
-}
-
-/** Go netip.ParseAddr: a plain IPv4 or IPv6 address (IPv6 may carry a zone). */
-export function isIpAddress(value: string): boolean {
-  return isIPv4(value) || isIPv6(value);
-}
-
-/** Go netip.ParsePrefix: `<address>/<bits>`, bits within the family's size, no zone. */
-export function isCidr(value: string): boolean {
-  const slash = value.lastIndexOf("/");
-  if (slash === -1) return false;
-  const address = value.slice(0, slash);
-  const bits = value.slice(slash + 1);
-  if (!/^(?:0|[1-9]\d{0,2})$/.test(bits)) return false;
-  if (isIPv4(address)) return Number(bits) <= 32;
-  if (isIPv6(address) && !address.includes("%")) return Number(bits) <= 128;
-  return false;
 }
 
 function dnsPreconditions(name: string): string | undefined {

@@ -41,7 +41,7 @@ const validator = new SchemaValidator();
 /** Our verdict: the schema, then (on a well-typed object) the admission checks, as `validate` runs them. */
 function ourErrors(resource: Resource): string[] {
   const problems = validator.validate(resource);
-  const findings = problems.length > 0 ? problems : admissionFindings(resource);
+  const findings = problems.length > 0 ? problems : admissionFindings(resource).findings;
   return findings.filter((f) => f.severity === "error").map((f) => f.message);
 }
 

@@ -4,15 +4,16 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { resourcesFromYaml } from "../../load/resources-from-yaml.js";
-import { checkAdmission } from "./check-admission.js";
+import { admissionFindings } from "../admission-findings.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 const kustomize = process.env["MESH_POLICY_KUSTOMIZE"] ?? path.join(repoRoot, ".tools/bin/kustomize");
 
+/** What admission reports, after the objects' own galley.istio.io/analyze-suppress annotations. */
 function problemsOf(yaml: string, file: string): string[] {
   const { resources } = resourcesFromYaml(yaml, file);
   return resources.flatMap((r) =>
-    checkAdmission(r).map((p) => `${r.kind}/${r.namespace ?? ""}/${r.name} ${p.severity} ${p.pointer}: ${p.message}`),
+    admissionFindings(r).findings.map((f) => `${r.kind}/${r.namespace ?? ""}/${r.name} ${f.severity} ${f.location?.pointer ?? ""}: ${f.message}`),
   );
 }
 

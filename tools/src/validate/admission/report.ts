@@ -5,7 +5,17 @@ export interface AdmissionProblem {
   pointer: string;
   message: string;
   severity: "error" | "warning";
+  /**
+   * The `istioctl analyze` code of the same message: its schema analyzer runs istiod's validation, so a
+   * webhook error is IST0106 and a webhook warning IST0133 (IST0130/IST0131 for unreachable routes).
+   * None for what only the CRDs' CEL rules reject (the API server runs them, istioctl does not).
+   */
+  code?: string;
 }
+
+/** istioctl analyze's codes for what istiod's validation reports (schema.ValidationAnalyzer). */
+export const WEBHOOK_ERROR_CODE = "IST0106";
+export const WEBHOOK_WARNING_CODE = "IST0133";
 
 type Segment = { kind: "field"; name: string } | { kind: "index"; index: number } | { kind: "key"; key: string };
 
@@ -54,17 +64,24 @@ export class FieldPath {
 export class Problems {
   readonly list: AdmissionProblem[] = [];
 
+  /** istiod's webhook rejects it (possibly a CRD CEL rule too). */
   error(at: FieldPath, message: string): void {
-    this.add(at, message, "error");
+    this.add(at, message, "error", WEBHOOK_ERROR_CODE);
   }
 
-  warn(at: FieldPath, message: string): void {
-    this.add(at, message, "warning");
+  /** Only a CRD CEL rule rejects it: the API server does, istiod's validation (and so istioctl analyze) does not. */
+  celError(at: FieldPath, message: string): void {
+    this.add(at, message, "error", undefined);
   }
 
-  private add(at: FieldPath, message: string, severity: AdmissionProblem["severity"]): void {
+  /** istiod's webhook accepts it with a warning; `code` where istioctl analyze gives the warning a code of its own. */
+  warn(at: FieldPath, message: string, code = WEBHOOK_WARNING_CODE): void {
+    this.add(at, message, "warning", code);
+  }
+
+  private add(at: FieldPath, message: string, severity: AdmissionProblem["severity"], code: string | undefined): void {
     const field = at.toString();
-    this.list.push({ pointer: at.pointer, message: field === "" ? message : `${field}: ${message}`, severity });
+    this.list.push({ pointer: at.pointer, message: field === "" ? message : `${field}: ${message}`, severity, ...(code === undefined ? {} : { code }) });
   }
 }
 

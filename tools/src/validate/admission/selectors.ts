@@ -1,5 +1,5 @@
 import type { JsonObject } from "../../model/resource.js";
-import { entries, has, obj, objects, str, text, type FieldPath, type Problems } from "./report.js";
+import { entries, has, nonEmpty, obj, objects, str, text, type FieldPath, type Problems } from "./report.js";
 
 const LABEL = "[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?";
 const QUALIFIED_NAME = "(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
@@ -117,6 +117,10 @@ export function checkOneSelector(
   const set = [selectorKey, ...(withTargetRef ? ["targetRef"] : []), "targetRefs"].filter((k) => has(spec, k));
   // CEL counts a field as set when present (even an empty targetRefs list), so it is the stricter of the two.
   if (set.length > 1) {
-    problems.error(at, `${message} (found ${set.join(" and ")}); keep one`);
+    const problem = `${message} (found ${set.join(" and ")}); keep one`;
+    // istiod counts a targetRefs list only when it is not empty.
+    const webhookSet = set.filter((k) => k !== "targetRefs" || nonEmpty(spec, "targetRefs")).length;
+    if (webhookSet > 1) problems.error(at, problem);
+    else problems.celError(at, problem);
   }
 }

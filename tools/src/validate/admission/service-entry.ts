@@ -1,6 +1,7 @@
 import type { JsonObject, Resource } from "../../model/resource.js";
 import { checkExportTo } from "./export-to.js";
-import { fqdnError, isCidr, isIpAddress, partialWildcardError, wildcardDomainError } from "./hosts.js";
+import { isCidr, isIpAddress } from "../../mesh/addresses.js";
+import { fqdnError, partialWildcardError, wildcardDomainError } from "./hosts.js";
 import { isHttpProtocol, isTcpProtocol, isTlsProtocol, parseProtocol } from "../../mesh/protocol.js";
 import { portNameError, protocolError } from "./ports.js";
 import { checkLabels, checkLabelsSelector } from "./selectors.js";

@@ -1,7 +1,8 @@
 import type { JsonObject, Resource } from "../../model/resource.js";
 import { checkDestination } from "./destinations.js";
 import { checkServerTls, checkTlsCertificateSourcesCel, unixAddressError } from "./gateway.js";
-import { fqdnError, isIpAddress, namespacedHostErrors } from "./hosts.js";
+import { isIpAddress } from "../../mesh/addresses.js";
+import { fqdnError, namespacedHostErrors } from "./hosts.js";
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from "../../mesh/protocol.js";
 import { portError, portNameError, protocolError } from "./ports.js";
 import { checkLabelsSelector } from "./selectors.js";

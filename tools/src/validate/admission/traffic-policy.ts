@@ -1,6 +1,7 @@
 import type { JsonObject } from "../../model/resource.js";
 import { checkDuration } from "./duration.js";
-import { fqdnError, isIpAddress } from "./hosts.js";
+import { isIpAddress } from "../../mesh/addresses.js";
+import { fqdnError } from "./hosts.js";
 import { portError } from "./ports.js";
 import { arr, bool, entries, has, nonEmpty, num, obj, objects, strings, text, type FieldPath, type Problems } from "./report.js";
 

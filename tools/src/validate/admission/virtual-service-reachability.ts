@@ -2,6 +2,8 @@ import type { JsonObject } from "../../model/resource.js";
 import { arr, entries, num, obj, text, type FieldPath, type Problems } from "./report.js";
 
 // istiod's VirtualServiceUnreachableRule / VirtualServiceIneffectiveMatch warnings (also istioctl IST0130/IST0131).
+const UNREACHABLE_RULE = "IST0130";
+const INEFFECTIVE_MATCH = "IST0131";
 
 /** Go's `omitempty`: unset, false, 0, "" and empty lists or maps are left out of istiod's JSON. */
 function isEmptyValue(value: unknown): boolean {
@@ -91,8 +93,13 @@ export function checkUnreachable(problems: Problems, routes: unknown, at: FieldP
     const rp = at.index(n);
     const matches = arr(route["match"]);
     if (matches.length === 0) {
-      if (catchAll >= 0) problems.warn(rp, `virtualService rule ${routeName(route, n)} not used (only the last rule can have no matches)`);
+      if (catchAll >= 0) problems.warn(rp, `virtualService rule ${routeName(route, n)} not used (only the last rule can have no matches)`, UNREACHABLE_RULE);
       catchAll = n;
+      return;
+    }
+    if (catchAll >= 0) {
+      // istiod warns once per match; the warnings are identical, so one is kept.
+      problems.warn(rp, `virtualService rule ${routeName(route, n)} not used (route without matches defined before)`, UNREACHABLE_RULE);
       return;
     }
     let duplicates = 0;
@@ -105,6 +112,7 @@ export function checkUnreachable(problems: Problems, routes: unknown, at: FieldP
         problems.warn(
           rp.field("match").index(j),
           `virtualService rule ${routeName(route, n)} match ${matchName(match, j)} is not used (duplicate/overlapping match in rule ${routeName(obj(list[dup]), dup)})`,
+          INEFFECTIVE_MATCH,
         );
         duplicates++;
         return;
@@ -126,7 +134,7 @@ export function checkUnreachable(problems: Problems, routes: unknown, at: FieldP
         });
       }
     });
-    if (duplicates === matches.length) problems.warn(rp, `virtualService rule ${routeName(route, n)} not used (all matches used by prior rules)`);
+    if (duplicates === matches.length) problems.warn(rp, `virtualService rule ${routeName(route, n)} not used (all matches used by prior rules)`, UNREACHABLE_RULE);
   });
   for (let i = 0; i < prefixes.length; i++) {
     for (let j = i + 1; j < prefixes.length; j++) {
@@ -138,6 +146,7 @@ export function checkUnreachable(problems: Problems, routes: unknown, at: FieldP
           b.path,
           `virtualService rule ${b.route} match ${b.match} of prefix ${b.prefix} is not used (duplicate/overlapping match in rule ` +
             `${a.match} of prefix ${a.prefix} on ${a.route})`,
+          INEFFECTIVE_MATCH,
         );
       }
     }

@@ -156,6 +156,7 @@ spec:
       expect(lines(check(vs(spec)))).toEqual([
         "error /spec/http/0/route/0/weight: spec.http[0].route[0].weight: weight -1 < 0",
         "error /spec/http/1/route: spec.http[1].route: total destination weight = 0: give at least one destination a positive weight",
+        "warning /spec/http/1: spec.http[1]: virtualService rule #1 not used (route without matches defined before)",
       ]);
     });
   });

@@ -12,7 +12,7 @@ const BUILT_IN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node
 const rule: LintRule = {
   id: "authorization-namespace-not-found",
   code: "IST0101",
-  severity: "warning",
+  severity: "error",
   summary: "AuthorizationPolicy namespaces and notNamespaces name namespaces that exist in the config",
   appliesTo: ["AuthorizationPolicy"],
   reads: ["AuthorizationPolicy", "Namespace"],

@@ -16,7 +16,7 @@ describe("duplicate-namespace-wide-sidecar", () => {
     );
   });
 
-  it("accepts one namespace-wide Sidecar per namespace next to workload Sidecars", async () => {
+  it("accepts one namespace-wide Sidecar per namespace next to workload Sidecars, and leaves ambient namespaces to IST0167", async () => {
     expect(await lintFixture(rule, new URL("./fixtures/valid.yaml", import.meta.url))).toEqual([]);
   });
 });

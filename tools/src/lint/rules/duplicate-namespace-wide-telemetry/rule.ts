@@ -1,3 +1,5 @@
+import { isJsonObject } from "../../../model/resource.js";
+import { objectAt } from "../../../mesh/fields.js";
 import { duplicateNamespaceWide, OLDEST_WINS } from "../../namespace-wide-duplicates.js";
 import type { LintRule } from "../../rule.js";
 
@@ -14,6 +16,8 @@ const rule: LintRule = {
       selectorField: "selector",
       consequence: OLDEST_WINS,
       fix: "Merge them into one, or give the others a selector",
+      // As istioctl (telemetry.DefaultSelectorAnalyzer): without a `selector` field, whether or not it has targetRefs.
+      isNamespaceWide: (telemetry) => !isJsonObject(objectAt(telemetry.object, "spec")["selector"]),
     });
   },
 };

@@ -1,6 +1,7 @@
 import { isJsonObject, pointerOf } from "../../../model/resource.js";
 import { arrayAt, objectAt } from "../../../mesh/fields.js";
 import { namespaceOf } from "../../../mesh/hosts.js";
+import { isIstioControlPlane, isManagedByIstioGatewayController } from "../../../mesh/istio-owned.js";
 import { convertProtocol } from "../../../mesh/protocol.js";
 import type { LintRule } from "../../rule.js";
 
@@ -17,7 +18,10 @@ const rule: LintRule = {
   *check(index) {
     for (const service of index.kind("Service")) {
       if (service.apiVersion !== "v1" || SYSTEM_NAMESPACES.has(namespaceOf(service))) continue;
+      // Istio's own Services (control plane, gateways its controllers deploy) are not the user's to name.
+      if (isIstioControlPlane(service) || isManagedByIstioGatewayController(service)) continue;
       const spec = objectAt(service.object, "spec");
+      // external-name-service-port-name (IST0150) judges these.
       if (spec["type"] === "ExternalName") continue;
       for (const [i, port] of arrayAt(spec, "ports").entries()) {
         if (!isJsonObject(port) || port["protocol"] === "UDP") continue;

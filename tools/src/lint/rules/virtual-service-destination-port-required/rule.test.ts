@@ -3,22 +3,21 @@ import { lintFixture } from "../../../../test/helpers/lint-fixture.js";
 import rule from "./rule.js";
 
 describe("virtual-service-destination-port-required", () => {
-  it("flags destinations and mirrors without a port whose host has several: error on gateways, warning on mesh-only routes", async () => {
+  it("flags destinations and mirrors without a port whose host has several: errors, gateway or mesh-only", async () => {
     const findings = await lintFixture(rule, new URL("./fixtures/invalid.yaml", import.meta.url));
     expect(findings.map((f) => [f.ruleId, f.code, f.severity, f.resource?.name, f.location?.line, f.location?.pointer])).toEqual([
-      [rule.id, "IST0112", "warning", "vapora-llm-router", 43, "/spec/http/0/route/0/destination"],
-      [rule.id, "IST0112", "warning", "vapora-llm-router", 45, "/spec/http/0/mirror"],
-      [rule.id, "IST0112", "warning", "openai", 58, "/spec/http/0/route/0/destination"],
+      [rule.id, "IST0112", "error", "vapora-llm-router", 43, "/spec/http/0/route/0/destination"],
+      [rule.id, "IST0112", "error", "vapora-llm-router", 45, "/spec/http/0/mirror"],
+      [rule.id, "IST0112", "error", "openai", 58, "/spec/http/0/route/0/destination"],
       [rule.id, "IST0112", "error", "router-public", 75, "/spec/http/0/route/0/destination"],
-      [rule.id, "IST0112", "warning", "router-both", 96, "/spec/http/0/route/0/destination"],
+      [rule.id, "IST0112", "error", "router-both", 96, "/spec/http/0/route/0/destination"],
       [rule.id, "IST0112", "error", "router-both", 99, "/spec/http/1/route/0/destination"],
     ]);
     expect(findings[0]?.message).toBe(
       "http[0].route[0]: vapora-llm-router.vapora.svc.cluster.local has 2 ports (8003, 9003) and this destination " +
-        "names none. This route is for sidecars only, where Istio uses the port the client called (the listener port): " +
-        "it works as long as callers use a port vapora-llm-router.vapora.svc.cluster.local has, but istioctl analyze " +
-        "rejects it (IST0112) and the route's port is left to each caller. Set destination.port.number to the port this " +
-        "route is for",
+        "names none; Istio requires the port when the host has more than one. For sidecars Istio uses the port the " +
+        "client called, so the route works only as long as callers use a port vapora-llm-router.vapora.svc.cluster.local " +
+        "has. Set destination.port.number to the port this route is for",
     );
     expect(findings[2]?.message).toContain("api.openai.com has 2 ports (80, 443)");
     expect(findings[3]?.message).toBe(

@@ -8,7 +8,7 @@ const rule: LintRule = {
   id: "virtual-service-destination-port-required",
   code: "IST0112",
   severity: "error",
-  summary: "A VirtualService destination whose host has several ports names the port (a warning on mesh-only routes)",
+  summary: "A VirtualService destination whose host has several ports names the port",
   appliesTo: ["VirtualService"],
   reads: ["VirtualService", "Service", "ServiceEntry"],
   *check(index) {
@@ -26,28 +26,19 @@ const rule: LintRule = {
         const where = /^\/spec\/(http|tcp|tls)\/(\d+)\//.exec(destination.pointer);
         const route = where === null ? undefined : arrayAt(spec, where[1] ?? "")[Number(where[2])];
         const gateways = routeGateways(vs, route).filter((g) => g !== MESH_GATEWAY);
-        const intro = `${destination.label}: ${entry.host} has ${ports.length} ports (${ports.join(", ")}) and this destination names none`;
-        const fix = `Set destination.port.number to the port this route is for`;
-        if (gateways.length > 0) {
-          yield {
-            resource: vs,
-            pointer: destination.pointer,
-            message:
-              `${intro}; Istio requires the port when the host has more than one. On gateway ${gateways.join(", ")} ` +
-              `Istio uses the gateway's listener port (its server port, such as 80 or 443) as the destination port, ` +
-              `and when ${entry.host} has no such port the requests fail with 503 (no cluster). ${fix}`,
-          };
-        } else {
-          yield {
-            resource: vs,
-            pointer: destination.pointer,
-            severity: "warning",
-            message:
-              `${intro}. This route is for sidecars only, where Istio uses the port the client called (the listener ` +
-              `port): it works as long as callers use a port ${entry.host} has, but istioctl analyze rejects it ` +
-              `(IST0112) and the route's port is left to each caller. ${fix}`,
-          };
-        }
+        yield {
+          resource: vs,
+          pointer: destination.pointer,
+          message:
+            `${destination.label}: ${entry.host} has ${ports.length} ports (${ports.join(", ")}) and this destination names ` +
+            `none; Istio requires the port when the host has more than one. ` +
+            (gateways.length > 0
+              ? `On gateway ${gateways.join(", ")} Istio uses the gateway's listener port (its server port, such as 80 or ` +
+                `443) as the destination port, and when ${entry.host} has no such port the requests fail with 503 (no cluster). `
+              : `For sidecars Istio uses the port the client called, so the route works only as long as callers use a port ` +
+                `${entry.host} has. `) +
+            `Set destination.port.number to the port this route is for`,
+        };
       }
     }
   },

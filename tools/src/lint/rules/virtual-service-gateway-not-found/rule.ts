@@ -1,3 +1,4 @@
+import { isInternalGatewayReference } from "../../../mesh/gateways.js";
 import { pointerOf } from "../../../model/resource.js";
 import { namespaceOf } from "../../../mesh/hosts.js";
 import { virtualServiceGateways } from "../../../mesh/virtual-service.js";
@@ -15,6 +16,8 @@ const rule: LintRule = {
       const namespace = namespaceOf(vs);
       for (const gateway of virtualServiceGateways(vs)) {
         if (gateway.mesh || index.gateway(gateway.namespace, gateway.name) !== undefined) continue;
+        // An internal Gateway generated for a Kubernetes Gateway is virtual-service-internal-gateway-reference's (IST0165).
+        if (isInternalGatewayReference(gateway.name)) continue;
         // A Gateway of another namespace (the shared ingress) may be installed from elsewhere.
         const local = gateway.namespace === namespace;
         yield {

@@ -7,7 +7,6 @@ const SECTIONS = ["http", "tcp", "tls"] as const;
 
 const rule: LintRule = {
   id: "virtual-service-shadowed-match",
-  code: "IST0131",
   severity: "info",
   summary: "No VirtualService match repeats an earlier match or falls entirely under an earlier URI prefix",
   appliesTo: ["VirtualService"],

@@ -7,7 +7,6 @@ const SECTIONS = ["http", "tcp", "tls"] as const;
 
 const rule: LintRule = {
   id: "virtual-service-unreachable-route",
-  code: "IST0130",
   severity: "warning",
   summary: "Every VirtualService route can be reached: none follows a match-less route or only repeats earlier matches",
   appliesTo: ["VirtualService"],

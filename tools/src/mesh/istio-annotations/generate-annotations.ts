@@ -2,18 +2,18 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse } from "yaml";
-import { downloadGoModule, readModuleFile } from "../../../schemas/fetch-module.js";
-import { readSources } from "../../../schemas/sources.js";
-import { writeFileAtomic } from "../../../util/atomic-write.js";
+import { downloadGoModule, readModuleFile } from "../../schemas/fetch-module.js";
+import { readSources } from "../../schemas/sources.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
 
 /**
  * Regenerates istio-annotations.json, the annotations Istio defines, from `annotation/annotations.yaml`
  * of the istio.io/api Go module at the version tools/schemas/sources.json pins for the `istio` schemas
- * (one pin for both). Run: `npm run build && node tools/dist/lint/rules/unknown-istio-annotation/generate-annotations.js`.
+ * (one pin for both). Run: `npm run build && node tools/dist/mesh/istio-annotations/generate-annotations.js`.
  */
 
-const REPO_ROOT = fileURLToPath(new URL("../../../../../", import.meta.url));
-const OUTPUT = "tools/src/lint/rules/unknown-istio-annotation/istio-annotations.json";
+const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const OUTPUT = "tools/src/mesh/istio-annotations/istio-annotations.json";
 const SOURCES = "tools/schemas/sources.json";
 const ISTIO_API = "istio.io/api";
 const MODULE_FILE = "annotation/annotations.yaml";
@@ -38,7 +38,7 @@ export function catalogFromYaml(text: string, version: string): AnnotationCatalo
   });
   annotations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
-    $comment: `Generated from ${ISTIO_API}@${version} ${MODULE_FILE} by generate-annotations.ts; do not edit. See README.md.`,
+    $comment: `Generated from ${ISTIO_API}@${version} ${MODULE_FILE} by generate-annotations.ts; do not edit. See istio-annotations.ts.`,
     module: ISTIO_API,
     version,
     file: MODULE_FILE,
