@@ -84,12 +84,15 @@ function build() {
     fail("tools/src changed since tools/dist was built, and TypeScript is not installed to build it: run `npm ci`");
   }
   process.stderr.write("mesh-policy: tools/src changed since the last build; building it (tsc -b, incremental)\n");
-  const result = spawnSync(process.execPath, [tsc, "-b", join(root, "tsconfig.json")], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  // tsc prints its errors on stdout: they go to stderr, which leaves stdout to the command's report.
+  // What this build compiles: the sources as of now. One edited while it runs is newer than the stamp below.
+  const started = new Date();
+  const result = spawnSync(process.execPath, [tsc, "-b", join(root, "tsconfig.json")], { cwd: root, stdio: ["ignore", 2, 2] });
   if (result.status !== 0) fail("tools/src does not compile (tsc's errors are above); fix them, or run `npm run build` to see them again");
   // tsc leaves the build info alone when no output changed (a touched file, a test added): mark
-  // the build current, or every later run would ask tsc again.
-  const now = new Date();
-  utimesSync(buildInfo, now, now);
+  // the build current, or every later run would ask tsc again. (A source dated in the future is
+  // built at every run until then: slower, never stale.)
+  utimesSync(buildInfo, started, started);
 }
 
 try {
