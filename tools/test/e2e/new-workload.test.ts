@@ -101,5 +101,16 @@ describe("mesh-policy new on a copy of this repository", () => {
       ["staging", "environments/staging/limits.yaml"],
     ]);
     expect(findings.find((f) => f.ruleId === "catalog-workload-pool-sizes")?.message).toMatch(/^vapora-search has no connection-pool sizes in dev, where vapora-[a-z-]+(, vapora-[a-z-]+)* have theirs \(environments\/dev\/limits\.yaml\)/);
+
+    // .mesh-policy.yaml's environments: what check renders when none is named.
+    await writeFile(path.join(copy, ".mesh-policy.yaml"), "environments: [prod]\n");
+    const configured = await mesh(["check", "-f", "json"]);
+    const prodOnly = (JSON.parse(configured.stdout) as { findings: Array<{ ruleId: string; environment?: string }>; summary: { environments: number } });
+    expect(prodOnly.summary.environments).toBe(1);
+    expect(prodOnly.findings.filter((f) => f.ruleId === "catalog-workload-pool-sizes").map((f) => f.environment)).toEqual(["prod"]);
+    await writeFile(path.join(copy, ".mesh-policy.yaml"), "environments: [prod, stagin]\n");
+    const mistaken = await mesh(["check"]);
+    expect(mistaken.exitCode).toBe(2);
+    expect(mistaken.stderr).toContain('.mesh-policy.yaml:1: environments: unknown environment "stagin"; did you mean "staging"?');
   }, 300_000);
 });
