@@ -21,3 +21,36 @@ install() { # module version binary
 
 install sigs.k8s.io/kustomize/kustomize/v5 "$(version_of kustomizeVersion)" kustomize
 install github.com/yannh/kubeconform/cmd/kubeconform "$(version_of kubeconformVersion)" kubeconform
+
+# The test harness (tools/harness/README.md): kube-apiserver and Argo CD, built from the pinned
+# go.mod in each tools/harness/<name>/ folder (the Go build cache makes a rebuild fast). A build
+# is skipped when the binary's stamp (a hash of go.mod, go.sum and build.conf) is current; the
+# tests refuse a missing or stale binary with the command to run.
+harness_stamp() { cat "$1/go.mod" "$1/go.sum" "$1/build.conf" | sha256sum | cut -c1-64; }
+
+build_harness() { # folder under tools/harness
+  local dir="tools/harness/$1" binary package ldflags extra_module="" extra_file=""
+  # shellcheck source=/dev/null
+  . "$dir/build.conf"
+  local stamp
+  stamp=$(harness_stamp "$dir")
+  if [ -x "$bin/$binary" ] && [ "$(cat "$bin/$binary.stamp" 2>/dev/null)" = "$stamp" ]; then
+    echo "$binary (tools/harness/$1) already built"
+    return
+  fi
+  echo "building $binary from tools/harness/$1/go.mod (go build $package; minutes the first time)"
+  local started=$SECONDS
+  rm -f "$bin/$binary.partial"
+  (cd "$dir" && GOTOOLCHAIN=auto go build -o "$bin/$binary.partial" -ldflags "$ldflags" "$package")
+  if [ -n "$extra_file" ]; then
+    local module_dir
+    module_dir=$(cd "$dir" && GOTOOLCHAIN=auto go list -m -f '{{.Dir}}' "$extra_module")
+    command install -m 0755 "$module_dir/$extra_file" "$bin/$(basename "$extra_file")"
+  fi
+  mv "$bin/$binary.partial" "$bin/$binary"
+  echo "$stamp" > "$bin/$binary.stamp"
+  echo "built $binary in $((SECONDS - started)) s"
+}
+
+build_harness kube-apiserver
+build_harness argocd
