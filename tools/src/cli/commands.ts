@@ -8,6 +8,7 @@ import { checkKustomizationFiles, findKustomizationFiles } from "../render/check
 import { renderEnvironment } from "../render/render-environment.js";
 import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
 import { checkWorkflows } from "../workflows/check-workflows.js";
+import { dryRunTargets } from "../server-dry-run/dry-run-targets.js";
 import { checkArgoCd } from "../argocd/check-argocd.js";
 import { checkGenerated } from "../generate/check-generated.js";
 import { allChecks } from "../pipeline/check-catalog.js";
@@ -31,6 +32,9 @@ const SHARED_KUSTOMIZE_DIRS = ["base", "overlays"];
 export async function runCheckCommand(context: CommandContext): Promise<number> {
   const { options } = context;
   requireFormat(options.format, REPORT_FORMATS, "check");
+  if (!options.serverDryRun && (options.kubeconfig !== undefined || options.context !== undefined)) {
+    throw new UserError("check takes --kubeconfig and --context only with --server-dry-run");
+  }
   const environments = await resolveEnvironments(context.repoRoot, [...options.positionals, ...options.environments]);
   const targets = await selectTargets({ ...selection(context), paths: [], environments });
   if (await hasFolder(context.repoRoot, ARGOCD_DIR)) {
@@ -47,6 +51,13 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
   const shared = await findKustomizationFiles(SHARED_KUSTOMIZE_DIRS.map((dir) => path.join(context.repoRoot, dir)));
   targets.push({ environment: undefined, resources: [], loadFindings: await checkKustomizationFiles(context.repoRoot, shared) });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
+  if (options.serverDryRun) {
+    const byEnvironment = await dryRunTargets(targets, {
+      ...(options.kubeconfig === undefined ? {} : { kubeconfig: path.resolve(context.cwd, options.kubeconfig) }),
+      ...(options.context === undefined ? {} : { context: options.context }),
+    });
+    for (const target of targets) target.loadFindings.push(...(target.environment === undefined ? [] : (byEnvironment.get(target.environment) ?? [])));
+  }
   return report(context, targets, { validate: true, lint: true });
 }
 

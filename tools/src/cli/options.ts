@@ -29,6 +29,8 @@ export interface CommonOptions {
   minSoakHours: string | undefined;
   forceGates: string[];
   kubeconfig: string | undefined;
+  context: string | undefined;
+  serverDryRun: boolean;
   check: boolean;
   positionals: string[];
 }
@@ -65,6 +67,8 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
         "min-soak-hours": { type: "string" },
         "force-gates": { type: "string", multiple: true, default: [] },
         kubeconfig: { type: "string" },
+        context: { type: "string" },
+        "server-dry-run": { type: "boolean", default: false },
         check: { type: "boolean", default: false },
       },
     });
@@ -98,6 +102,8 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
     minSoakHours: values["min-soak-hours"],
     forceGates: values["force-gates"],
     kubeconfig: values.kubeconfig,
+    context: values.context,
+    serverDryRun: values["server-dry-run"],
     check: values.check,
     positionals,
   };

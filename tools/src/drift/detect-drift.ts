@@ -8,6 +8,7 @@ import { resolveEnvironments } from "../render/environments.js";
 import { renderEnvironment, type RenderOptions } from "../render/render-environment.js";
 import { isClusterGenerated, liveResource, trackingOf, type Tracking } from "./compare-live.js";
 import { connectCluster, type ConnectOptions, type LiveCluster } from "./kube-client.js";
+import { forEachLimited } from "../util/for-each-limited.js";
 
 /** Bumped when a field of {@link DriftReport} changes meaning or goes away. */
 export const DRIFT_REPORT_VERSION = 1;
@@ -48,6 +49,8 @@ export interface DetectDriftOptions {
   environment: string;
   /** A kubeconfig file; the user's default when absent. */
   kubeconfig?: string;
+  /** A context of the kubeconfig; its current context when absent. */
+  context?: string;
   timeoutMs?: number;
   render?: RenderOptions;
   /** A cluster connection to use instead of the kubeconfig's (tests). */
@@ -71,6 +74,7 @@ export async function detectDrift(options: DetectDriftOptions): Promise<DriftRep
   const application = await applicationFor(repoRoot, environment);
   const connect: ConnectOptions = {
     ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
+    ...(options.context === undefined ? {} : { context: options.context }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
   const cluster = options.cluster ?? connectCluster(connect);
@@ -158,15 +162,4 @@ function idKey(id: ResourceId): string {
 function sourceOf(resource: Resource): { source?: string } {
   const file = resource.origin.file;
   return file !== "" && !file.startsWith("/") ? { source: file } : {};
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

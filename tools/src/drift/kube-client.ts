@@ -1,7 +1,5 @@
-import path from "node:path";
-import os from "node:os";
-import { ApiException, KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
-import { existsSync } from "node:fs";
+import { ApiException, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
+import { loadKubeconfig, type KubeconfigOptions } from "../cluster/kubeconfig.js";
 import { UserError } from "../model/errors.js";
 import { isJsonObject, type JsonObject } from "../model/resource.js";
 
@@ -24,9 +22,7 @@ export interface LiveCluster {
   list(apiVersion: string, kind: string, namespace: string): Promise<JsonObject[] | undefined>;
 }
 
-export interface ConnectOptions {
-  /** A kubeconfig file; the user's default (`$KUBECONFIG`, `~/.kube/config`, in-cluster) when absent. */
-  kubeconfig?: string;
+export interface ConnectOptions extends KubeconfigOptions {
   /** Per request; a cluster that does not answer in time is an error. */
   timeoutMs?: number;
 }
@@ -40,38 +36,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
  * credentials refused) are UserErrors that name the context and server.
  */
 export function connectCluster(options: ConnectOptions = {}): LiveCluster {
-  const config = new KubeConfig();
-  if (options.kubeconfig !== undefined) {
-    if (!existsSync(options.kubeconfig)) throw new UserError(`--kubeconfig ${options.kubeconfig}: no such file`);
-    try {
-      config.loadFromFile(options.kubeconfig);
-    } catch (error) {
-      throw new UserError(`cannot read kubeconfig ${options.kubeconfig}: ${(error as Error).message}`);
-    }
-  } else {
-    // loadFromDefault falls back to a made-up localhost:8080 cluster; say plainly that none is configured.
-    const kubeconfigEnv = process.env["KUBECONFIG"];
-    const defaultFile = path.join(os.homedir(), ".kube", "config");
-    const inCluster = process.env["KUBERNETES_SERVICE_HOST"] !== undefined;
-    if (!inCluster && (kubeconfigEnv === undefined || kubeconfigEnv === "") && !existsSync(defaultFile)) {
-      throw new UserError("no kubeconfig: $KUBECONFIG is not set and ~/.kube/config does not exist; pass --kubeconfig FILE for the cluster to compare with");
-    }
-    try {
-      config.loadFromDefault();
-    } catch (error) {
-      throw new UserError(`cannot load the kubeconfig ($KUBECONFIG or ~/.kube/config): ${(error as Error).message}; pass --kubeconfig FILE`);
-    }
-  }
-  const cluster = config.getCurrentCluster();
-  if (cluster === null) {
-    throw new UserError(
-      `the kubeconfig${options.kubeconfig === undefined ? "" : ` ${options.kubeconfig}`} has no current context with a cluster; ` +
-        `select one (kubectl config use-context NAME) or pass --kubeconfig FILE`,
-    );
-  }
+  const { config, context, server, where } = loadKubeconfig(options);
   const api = KubernetesObjectApi.makeApiClient(config);
-  const context = config.getCurrentContext();
-  const where = `context ${context || "(none)"}, server ${cluster.server}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
@@ -88,7 +54,7 @@ export function connectCluster(options: ConnectOptions = {}): LiveCluster {
 
   return {
     context,
-    server: cluster.server,
+    server,
     async read(ref) {
       const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }) } };
       try {
