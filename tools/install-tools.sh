@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the pinned Go tools the pipeline runs into .tools/bin (the CLI looks there first):
 # kustomize at the version Argo CD bundles, so that what we check is what Argo CD renders, and
-# kubeconform. Versions live in package.json "config". Needs Go and its module proxy.
+# kubeconform (versions in package.json "config"); and the binaries of the test harness,
+# kube-apiserver and Argo CD (pinned by tools/harness/*/go.mod). Needs Go and its module proxy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$PWD/.tools/bin"

@@ -70,7 +70,7 @@ export async function startArgoCd(options: ArgoCdOptions): Promise<ArgoCd> {
   const repoPort = await freePort();
   const repoMetrics = await freePort();
   const repoServer = processes.start("argocd-repo-server", binaries.argocd, {
-    args: ["--port", String(repoPort), "--metrics-port", String(repoMetrics), "--redis", `127.0.0.1:${redisPort}`, "--disable-tls", "--loglevel", "info"],
+    args: ["--port", String(repoPort), "--metrics-port", String(repoMetrics), "--redis", `127.0.0.1:${redisPort}`, "--loglevel", "info"],
     env: { ...baseEnv, ARGOCD_BINARY_NAME: "argocd-repo-server" },
   });
   await waitFor(`argocd-repo-server on port ${repoPort}`, () => tcpOpen(repoPort), { timeoutMs: START_TIMEOUT_MS, services: [repoServer] });
@@ -81,7 +81,6 @@ export async function startArgoCd(options: ArgoCdOptions): Promise<ArgoCd> {
       "--namespace", ARGOCD_NAMESPACE,
       "--redis", `127.0.0.1:${redisPort}`,
       "--repo-server", `127.0.0.1:${repoPort}`,
-      "--repo-server-plaintext",
       "--metrics-port", String(controllerMetrics),
       "--loglevel", "info",
     ],

@@ -12,75 +12,7 @@ import { UserError } from "../model/errors.js";
 import type { JsonObject } from "../model/resource.js";
 import { detectDrift, type DriftReport } from "./detect-drift.js";
 import { formatDriftText } from "./format-drift.js";
-
-/** A tiny repository: environment prod renders a Namespace, a ServiceAccount, a Service, a VirtualService and an ALLOW policy. */
-const ENVIRONMENT_FILES: Record<string, string> = {
-  "environments/prod/kustomization.yaml": [
-    "apiVersion: kustomize.config.k8s.io/v1beta1",
-    "kind: Kustomization",
-    "buildMetadata: [originAnnotations]",
-    "resources:",
-    "  - namespace.yaml",
-    "  - api.yaml",
-    "",
-  ].join("\n"),
-  "environments/prod/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio-injection: enabled\n",
-  "environments/prod/api.yaml": [
-    "apiVersion: v1",
-    "kind: ServiceAccount",
-    "metadata:",
-    "  name: api",
-    "  namespace: shop",
-    "---",
-    "apiVersion: v1",
-    "kind: Service",
-    "metadata:",
-    "  name: api",
-    "  namespace: shop",
-    "spec:",
-    "  selector:",
-    "    app: api",
-    "  ports:",
-    "    - name: http",
-    "      port: 8080",
-    "---",
-    "apiVersion: networking.istio.io/v1",
-    "kind: VirtualService",
-    "metadata:",
-    "  name: api",
-    "  namespace: shop",
-    "spec:",
-    "  hosts:",
-    "    - api",
-    "  http:",
-    "    - name: default",
-    "      route:",
-    "        - destination:",
-    "            host: api",
-    "            subset: stable",
-    "          weight: 80",
-    "        - destination:",
-    "            host: api",
-    "            subset: canary",
-    "          weight: 20",
-    "---",
-    "apiVersion: security.istio.io/v1",
-    "kind: AuthorizationPolicy",
-    "metadata:",
-    "  name: api-allow-web",
-    "  namespace: shop",
-    "spec:",
-    "  selector:",
-    "    matchLabels:",
-    "      app: api",
-    "  action: ALLOW",
-    "  rules:",
-    "    - from:",
-    "        - source:",
-    "            principals: [cluster.local/ns/shop/sa/web]",
-    "",
-  ].join("\n"),
-};
+import { SHOP_PROD_FILES } from "../../test/fixtures/shop-prod.js";
 
 /** The project and the Application that deploys prod from this repository (automated, no self-heal: hand edits stay). */
 function argocdFiles(repoURL: string): Record<string, string> {
@@ -146,7 +78,7 @@ beforeAll(async () => {
   harness = await Harness.start("drift");
   [management, prod] = await Promise.all([harness.cluster("argocd", { crds: ["argo-cd"] }), harness.cluster("prod", { crds: ["istio"] })]);
   repository = await GitRepository.create("mesh-policy-drift-");
-  await repository.write({ ...ENVIRONMENT_FILES, ...argocdFiles(`file://${repository.root}`) });
+  await repository.write({ ...SHOP_PROD_FILES, ...argocdFiles(`file://${repository.root}`) });
   const commit = await repository.commit("prod policy");
   await harness.argocd({ management, clusters: { prod } });
   for (const document of parseAllDocuments(await readFile(path.join(repository.root, "argocd/project.yaml"), "utf8"))) {

@@ -10,6 +10,7 @@ import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { renderEnvironment } from "../render/render-environment.js";
 import { dryRunResources } from "./server-dry-run.js";
+import { SHOP_PROD_FILES } from "../../test/fixtures/shop-prod.js";
 
 let harness: Harness;
 /** Istio's CRDs and the namespaces the environments render into. */
@@ -18,41 +19,8 @@ let cluster: KubeCluster;
 let bare: KubeCluster;
 let fixture: string;
 
-const ENVIRONMENT = "environments/shop";
-
-/** A small repository whose one environment renders a Namespace, a Service and a VirtualService. */
-const FILES: Record<string, string> = {
-  [`${ENVIRONMENT}/kustomization.yaml`]: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nbuildMetadata: [originAnnotations]\nresources:\n  - namespace.yaml\n  - api.yaml\n",
-  [`${ENVIRONMENT}/namespace.yaml`]: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
-  [`${ENVIRONMENT}/api.yaml`]: [
-    "apiVersion: v1",
-    "kind: Service",
-    "metadata:",
-    "  name: api",
-    "  namespace: shop",
-    "spec:",
-    "  selector:",
-    "    app: api",
-    "  ports:",
-    "    - name: http",
-    "      port: 8080",
-    "---",
-    "apiVersion: networking.istio.io/v1",
-    "kind: VirtualService",
-    "metadata:",
-    "  name: api",
-    "  namespace: shop",
-    "spec:",
-    "  hosts:",
-    "    - api",
-    "  http:",
-    "    - route:",
-    "        - destination:",
-    "            host: api",
-    "      timeout: 5s",
-    "",
-  ].join("\n"),
-};
+const API_FILE = "environments/prod/api.yaml";
+const API_YAML = SHOP_PROD_FILES[API_FILE] ?? "";
 
 async function writeFixture(files: Record<string, string>): Promise<void> {
   for (const [file, text] of Object.entries(files)) {
@@ -70,7 +38,7 @@ beforeAll(async () => {
   bare = await harness.cluster("bare");
   for (const name of ["shop", "vapora", "istio-ingress"]) await cluster.api.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
   fixture = path.join(harness.dir, "repository");
-  await writeFixture(FILES);
+  await writeFixture(SHOP_PROD_FILES);
 }, 180_000);
 
 afterAll(() => harness?.stop());
@@ -92,21 +60,21 @@ describe("mesh-policy check --server-dry-run against kube-apiserver v1.34.2 with
   });
 
   it("reports what the API server rejects at the source file and line of the field it names", async () => {
-    await writeFixture({ [`${ENVIRONMENT}/api.yaml`]: (FILES[`${ENVIRONMENT}/api.yaml`] ?? "").replace("timeout: 5s", "timeout: 5x") });
+    await writeFixture({ [API_FILE]: API_YAML.replace("    - name: default\n", "    - name: default\n      timeout: 5x\n") });
     const run = await runCli(["check", "--server-dry-run", "--kubeconfig", cluster.kubeconfig, "--format", "json", "--no-cache"], { cwd: fixture });
     const findings = serverFindings(run.stdout);
     // The CRD's CEL rule on the field (Istio's own message).
     expect(findings.map((f) => [f.severity, f.location?.file, f.location?.line, f.resource?.kind, f.message])).toEqual([
       [
         "error",
-        `${ENVIRONMENT}/api.yaml`,
-        25,
+        API_FILE,
+        29,
         "VirtualService",
         `the API server rejects it (context istio): spec.http[0].timeout: Invalid value: "string": type conversion error from 'string' to 'google.protobuf.Duration' evaluating rule: must be a valid duration greater than 1ms`,
       ],
     ]);
     expect(run.exitCode).toBe(1);
-    await writeFixture(FILES);
+    await writeFixture({ [API_FILE]: API_YAML });
   });
 
   it("reports a field the API server does not know (strict field validation) at its line", async () => {
@@ -134,8 +102,9 @@ describe("mesh-policy check --server-dry-run against kube-apiserver v1.34.2 with
     const run = await runCli(["check", "--server-dry-run", "--kubeconfig", bare.kubeconfig, "--format", "json", "--no-cache"], { cwd: fixture });
     expect(serverFindings(run.stdout).map((f) => [f.severity, f.location?.line, f.message])).toEqual([
       // Namespace shop is rendered here, so its objects are judged once it exists.
-      ["error", 13, "not checked by the API server (context bare): the cluster does not serve networking.istio.io/v1 VirtualService (is its CRD installed?)"],
-      ["warning", 1, "1 object in namespace shop not checked by the API server (context bare): the namespace does not exist there yet (this render creates it); dry-run against a cluster that has it"],
+      ["error", 19, "not checked by the API server (context bare): the cluster does not serve networking.istio.io/v1 VirtualService (is its CRD installed?)"],
+      ["error", 39, "not checked by the API server (context bare): the cluster does not serve security.istio.io/v1 AuthorizationPolicy (is its CRD installed?)"],
+      ["warning", 1, "2 objects in namespace shop not checked by the API server (context bare): the namespace does not exist there yet (this render creates it); dry-run against a cluster that has it"],
     ]);
     expect(run.exitCode).toBe(1);
   });
@@ -186,6 +155,6 @@ describe("mesh-policy check --server-dry-run against kube-apiserver v1.34.2 with
 });
 
 async function renderedFixture(): Promise<Resource[]> {
-  const rendered = await renderEnvironment(fixture, "shop", { cacheDir: false });
+  const rendered = await renderEnvironment(fixture, "prod", { cacheDir: false });
   return rendered.resources.map((r) => ({ ...r, object: structuredClone(r.object) }));
 }

@@ -77,9 +77,10 @@ export class RepositoryClone {
     return this.git("rev-parse", "HEAD");
   }
 
-  /** Reverts a commit on main and pushes: the revert pull request, merged. */
-  async revert(commit: string): Promise<string> {
-    await this.git("revert", "--no-edit", commit);
+  /** Reverts commits of main in one commit and pushes it: the revert pull request, merged. */
+  async revert(...commits: string[]): Promise<string> {
+    await this.git("revert", "--no-commit", ...commits);
+    await this.git("commit", "--quiet", "-m", `Revert ${commits.map((c) => c.slice(0, 12)).join(", ")}`);
     await this.git("push", "--quiet", "origin", "main");
     return this.git("rev-parse", "HEAD");
   }
