@@ -22,7 +22,7 @@ export interface HarnessBinaries {
 const HOW_TO_BUILD =
   "Build and install what the harness needs (tools/harness/README.md): `bash tools/install-tools.sh` builds kube-apiserver " +
   "and Argo CD from the Go module proxy into .tools/bin (minutes the first time, seconds once the Go build cache is warm), " +
-  "and `apt-get install etcd-server redis-server openssl git` installs the rest";
+  "and `apt-get install etcd-server redis-server openssl git unzip` installs the rest";
 
 /**
  * The binaries the harness runs, or an error that lists what is missing or stale and how to
@@ -62,6 +62,9 @@ export function harnessBinaries(): HarnessBinaries {
     git: onPath("git", "git"),
     toolsBin: TOOLS_BIN,
   };
+  // The pinned CRDs are read from Go module zips (tools/src/schemas/fetch-module.ts).
+  onPath("unzip", "unzip");
+  onPath("go", "golang");
   for (const tool of ["kustomize", "git-verify-wrapper.sh"]) {
     if (!isExecutable(path.join(TOOLS_BIN, tool))) problems.push(`${path.join(TOOLS_BIN, tool)} is missing`);
   }
