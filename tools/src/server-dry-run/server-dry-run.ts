@@ -21,7 +21,7 @@ export interface ServerDryRunOptions {
   defaultNamespace?: string;
 }
 
-export const FIELD_MANAGER = "mesh-policy";
+const FIELD_MANAGER = "mesh-policy";
 const DEFAULT_CONCURRENCY = 8;
 
 /**
