@@ -30,7 +30,7 @@ export const WEBHOOK_RULES: readonly WebhookRule[] = [
     function: "crd.ConvertObject",
     file: "pilot/pkg/config/kube/crd/conversion.go",
     says: "error decoding configuration: a number outside its protobuf field's 32-bit range does not decode (the CRD's `format: int32` is not enforced by the API server)",
-    match: /must match format "u?int32"$/,
+    match: /must match format "int32"$/,
     schema: true,
   },
   { function: "ValidateDestinationRule", file: VALIDATION, says: "duplicate subset names: %s", match: /duplicate subset names/ },
