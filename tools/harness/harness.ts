@@ -46,6 +46,12 @@ const START_TIMEOUT_MS = 90_000;
  */
 export class Harness {
   readonly clusters = new Map<string, KubeCluster>();
+  /**
+   * For commands a test runs beside the harness (the CLI): their temporary files and render
+   * cache inside the harness folder, so that they neither leave anything behind nor meet other
+   * tests' temporary folders.
+   */
+  readonly commandEnv: Record<string, string>;
   private argo: ArgoCd | undefined;
 
   private constructor(
@@ -55,12 +61,15 @@ export class Harness {
     readonly etcdUrl: string,
     private readonly certificate: { cert: string; key: string; serviceAccountKey: string; caData: string },
     private readonly tokens: { admin: string; unprivileged: string; file: string },
-  ) {}
+  ) {
+    this.commandEnv = { TMPDIR: path.join(dir, "tmp"), MESH_POLICY_CACHE_DIR: path.join(dir, "render-cache") };
+  }
 
   static async start(label: string): Promise<Harness> {
     const binaries = harnessBinaries();
     const dir = await mkdtemp(path.join(tmpdir(), `mesh-policy-harness-${label}-`));
     const processes = new ProcessGroup(dir);
+    await mkdir(path.join(dir, "tmp"));
     try {
       const certificate = await makeCertificate(binaries.openssl, dir);
       const admin = randomBytes(24).toString("hex");

@@ -263,16 +263,24 @@ describe("diffRevisions (throw-away git repositories, real kustomize)", () => {
       stash: await repo.git("stash", "list"),
     });
     const before = await snapshot();
-    const scratchBefore = await scratchFolders();
-
-    await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", cacheDir });
-    await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", head: undefined, cacheDir });
-    await diffEnvironments({ repoRoot: repo.root, from: "a", to: "b", ref: "HEAD~1", cacheDir });
+    // A temporary folder of this test's own: other test files running at the same time render revisions too.
+    const sharedTmp = process.env["TMPDIR"];
+    const ownTmp = await mkdtemp(path.join(tmpdir(), "mesh-policy-own-tmp-"));
+    process.env["TMPDIR"] = ownTmp;
+    try {
+      await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", cacheDir });
+      await diffRevisions({ repoRoot: repo.root, base: "HEAD~1", head: undefined, cacheDir });
+      await diffEnvironments({ repoRoot: repo.root, from: "a", to: "b", ref: "HEAD~1", cacheDir });
+      // Nothing left behind in the temporary folder either.
+      expect(await scratchFolders()).toEqual([]);
+    } finally {
+      if (sharedTmp === undefined) delete process.env["TMPDIR"];
+      else process.env["TMPDIR"] = sharedTmp;
+      await rm(ownTmp, { recursive: true, force: true });
+    }
 
     expect(await snapshot()).toEqual(before);
     expect(before.status.split("\n").sort()).toEqual(["?? notes.txt", "M  base/service.yaml", " M base/virtual-service.yaml"].sort());
-    // Nothing left behind in the temporary folder either.
-    expect((await scratchFolders()).filter((f) => !scratchBefore.includes(f))).toEqual([]);
   });
 
   it("works from a policy repository that is a folder of a larger git repository", async () => {

@@ -46,7 +46,7 @@ afterAll(() => harness?.stop());
 describe("mesh-policy check --server-dry-run against kube-apiserver v1.34.2 with Istio's CRDs", () => {
   it("accepts every object of every environment of this repository, and persists none of them", async () => {
     const before = await harness.etcdKeys(`${cluster.etcdPrefix}/`);
-    const run = await runCli(["check", "--server-dry-run", "--kubeconfig", cluster.kubeconfig, "--format", "json"], { cwd: REPO_ROOT });
+    const run = await runCli(["check", "--server-dry-run", "--kubeconfig", cluster.kubeconfig, "--format", "json"], { cwd: REPO_ROOT, env: harness.commandEnv });
     expect(run.stderr).not.toMatch(/internal error/);
     expect(serverFindings(run.stdout)).toEqual([]);
     expect(run.exitCode).toBe(0);
@@ -61,7 +61,7 @@ describe("mesh-policy check --server-dry-run against kube-apiserver v1.34.2 with
 
   it("reports what the API server rejects at the source file and line of the field it names", async () => {
     await writeFixture({ [API_FILE]: API_YAML.replace("    - name: default\n", "    - name: default\n      timeout: 5x\n") });
-    const run = await runCli(["check", "--server-dry-run", "--kubeconfig", cluster.kubeconfig, "--format", "json", "--no-cache"], { cwd: fixture });
+    const run = await runCli(["check", "--server-dry-run", "--kubeconfig", cluster.kubeconfig, "--format", "json", "--no-cache"], { cwd: fixture, env: harness.commandEnv });
     const findings = serverFindings(run.stdout);
     // The CRD's CEL rule on the field (Istio's own message).
     expect(findings.map((f) => [f.severity, f.location?.file, f.location?.line, f.resource?.kind, f.message])).toEqual([
@@ -99,7 +99,7 @@ describe("mesh-policy check --server-dry-run against kube-apiserver v1.34.2 with
   });
 
   it("cannot judge objects of a kind the cluster does not serve, or in a namespace it does not have: never a silent pass", async () => {
-    const run = await runCli(["check", "--server-dry-run", "--kubeconfig", bare.kubeconfig, "--format", "json", "--no-cache"], { cwd: fixture });
+    const run = await runCli(["check", "--server-dry-run", "--kubeconfig", bare.kubeconfig, "--format", "json", "--no-cache"], { cwd: fixture, env: harness.commandEnv });
     expect(serverFindings(run.stdout).map((f) => [f.severity, f.location?.line, f.message])).toEqual([
       // Namespace shop is rendered here, so its objects are judged once it exists.
       ["error", 19, "not checked by the API server (context bare): the cluster does not serve networking.istio.io/v1 VirtualService (is its CRD installed?)"],
@@ -116,21 +116,21 @@ describe("mesh-policy check --server-dry-run against kube-apiserver v1.34.2 with
     config.contexts.push({ name: "gone", context: { cluster: "gone", user: "istio-user" } });
     config["current-context"] = "gone";
     await writeFile(two, JSON.stringify(config));
-    const viaContext = await runCli(["check", "--server-dry-run", "--kubeconfig", two, "--context", "istio", "--format", "json", "--no-cache"], { cwd: fixture });
+    const viaContext = await runCli(["check", "--server-dry-run", "--kubeconfig", two, "--context", "istio", "--format", "json", "--no-cache"], { cwd: fixture, env: harness.commandEnv });
     expect(serverFindings(viaContext.stdout)).toEqual([]);
-    const current = await runCli(["check", "--server-dry-run", "--kubeconfig", two, "--no-cache"], { cwd: fixture });
+    const current = await runCli(["check", "--server-dry-run", "--kubeconfig", two, "--no-cache"], { cwd: fixture, env: harness.commandEnv });
     expect(current.stderr).toMatch(/^mesh-policy: cannot reach the cluster for GET \/api\/v1 \(context gone, server https:\/\/127\.0\.0\.1:9\): ECONNREFUSED .*; check the kubeconfig/m);
     expect(current.exitCode).toBe(2);
-    const unknown = await runCli(["check", "--server-dry-run", "--kubeconfig", two, "--context", "nope"], { cwd: fixture });
+    const unknown = await runCli(["check", "--server-dry-run", "--kubeconfig", two, "--context", "nope"], { cwd: fixture, env: harness.commandEnv });
     expect(unknown.stderr).toMatch(/--context nope: the kubeconfig .* has no such context \(it has: istio, gone\)/);
     expect(unknown.exitCode).toBe(2);
-    const withoutFlag = await runCli(["check", "--kubeconfig", two], { cwd: fixture });
+    const withoutFlag = await runCli(["check", "--kubeconfig", two], { cwd: fixture, env: harness.commandEnv });
     expect(withoutFlag.stderr).toBe("mesh-policy: check takes --kubeconfig and --context only with --server-dry-run\n");
     expect(withoutFlag.exitCode).toBe(2);
   });
 
   it("stops at credentials the cluster refuses (exit 2), naming the context", async () => {
-    const run = await runCli(["check", "--server-dry-run", "--kubeconfig", cluster.unprivilegedKubeconfig, "--no-cache"], { cwd: fixture });
+    const run = await runCli(["check", "--server-dry-run", "--kubeconfig", cluster.unprivilegedKubeconfig, "--no-cache"], { cwd: fixture, env: harness.commandEnv });
     expect(run.stderr).toMatch(/^mesh-policy: the cluster refused .* \(HTTP 403, context istio, server https:\/\/127\.0\.0\.1:\d+\): .*harness-nobody.*; use a user that may do this\n$/m);
     expect(run.exitCode).toBe(2);
   });

@@ -74,7 +74,7 @@ async function frontendMethods(environment: Environment): Promise<unknown> {
 }
 
 async function driftOf(environment: Environment): Promise<JsonObject> {
-  const drift = await runCli(["drift", environment, "--kubeconfig", clusters[environment].kubeconfig, "--format", "json"], { cwd: repository.work });
+  const drift = await runCli(["drift", environment, "--kubeconfig", clusters[environment].kubeconfig, "--format", "json"], { cwd: repository.work, env: harness.commandEnv });
   expect(drift.stderr).toBe("");
   return JSON.parse(drift.stdout) as JsonObject;
 }
@@ -126,7 +126,7 @@ describe("the GitOps loop with Argo CD v3.5.7 and this repository's argocd/", ()
     // As a pull request would: the catalog changed, the policy regenerated, both merged together.
     const catalog = (await repository.read("base/catalog/catalog.jsonnet")).replace("ports=['http-web'], methods=['GET', 'HEAD']", "ports=['http-web'], methods=['GET', 'HEAD', 'OPTIONS']");
     await writeFile(path.join(repository.work, "base/catalog/catalog.jsonnet"), catalog);
-    const generate = await runCli(["generate"], { cwd: repository.work });
+    const generate = await runCli(["generate"], { cwd: repository.work, env: harness.commandEnv });
     expect(generate.exitCode).toBe(0);
     const change = await repository.merge("test: allow CORS preflight to the frontend");
     await Promise.all([
@@ -145,7 +145,7 @@ describe("the GitOps loop with Argo CD v3.5.7 and this repository's argocd/", ()
 
   it("changes prod when `mesh-policy promote staging prod` is merged, to the commit staging runs", async () => {
     const staging = await repository.git("rev-parse", "origin/main");
-    const promote = await runCli(["promote", "staging", "prod", "--min-soak-hours", "0"], { cwd: repository.work });
+    const promote = await runCli(["promote", "staging", "prod", "--min-soak-hours", "0"], { cwd: repository.work, env: harness.commandEnv });
     expect(promote.stderr).toContain(`promoted staging to prod: argocd/applications/mesh-policy-prod.yaml now pins ${staging}`);
     expect(promote.exitCode).toBe(0);
     const merged = await repository.merge(`test: promote staging to prod (${staging.slice(0, 12)})`);
