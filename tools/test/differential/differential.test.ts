@@ -47,10 +47,14 @@ interface Comparison {
   ours: ValidateVerdict;
 }
 
-/** Dry-runs the objects (creating the namespaces they name first) and pairs each with validate's verdict. */
+/** Dry-runs the objects (creating the namespaces they name, and their default ServiceAccount, first) and pairs each with validate's verdict. */
 async function compare(resources: readonly Resource[]): Promise<Comparison[]> {
   const namespaces = new Set(resources.map((r) => r.namespace).filter((n): n is string => n !== undefined && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n)));
-  for (const name of namespaces) await cluster.api.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  for (const name of namespaces) {
+    await cluster.api.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+    // What a cluster's controller manager (not run here) creates in every namespace; the ServiceAccount admission plugin looks a Pod's up.
+    await cluster.api.apply({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: name } });
+  }
   const verdicts = await dryRunResources(client, resources);
   return resources.map((resource, i) => ({ resource, server: verdicts[i] as DryRunVerdict, ours: validateVerdict(resource) }));
 }

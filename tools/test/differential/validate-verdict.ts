@@ -1,11 +1,12 @@
 import { pointerSegments, type Resource } from "../../src/model/resource.js";
 import { checkAdmission, type AdmissionProblem } from "../../src/validate/admission/check-admission.js";
 import { CEL_MESSAGE_ALIASES, CEL_RULES_COVERED } from "../../src/validate/admission/cel-coverage.js";
+import { apiServerFindings } from "../../src/validate/api-server-validation.js";
 import { SchemaValidator } from "../../src/validate/schema-validation.js";
 
 /** validate's verdict on one object, split the way the API server's is not: what the CRD (schema, CEL) rejects, and what istiod's webhook alone does. */
 export interface ValidateVerdict {
-  /** Schema errors (the JSON schema, list-map keys, names). */
+  /** Errors the API server itself would give: the JSON schema (list-map keys, custom resource names), then ObjectMeta and built-in kinds' validation. */
   schema: string[];
   /** Admission errors that implement a CRD's CEL rule: the API server itself enforces those. */
   cel: AdmissionProblem[];
@@ -20,7 +21,9 @@ const validator = new SchemaValidator();
  * the pipeline does) the admission checks, split into CEL and webhook problems.
  */
 export function validateVerdict(resource: Resource): ValidateVerdict {
-  const schema = validator.validate(resource).map((f) => `${f.location?.pointer ?? ""}: ${f.message}`);
+  const schemaFindings = validator.validate(resource);
+  const findings = schemaFindings.length > 0 ? schemaFindings : apiServerFindings(resource);
+  const schema = findings.map((f) => `${f.location?.pointer ?? ""}: ${f.message}`);
   if (schema.length > 0) return { schema, cel: [], webhook: [] };
   const errors = checkAdmission(resource).filter((p) => p.severity === "error");
   return { schema, cel: errors.filter((p) => isCelProblem(resource.kind, p)), webhook: errors.filter((p) => !isCelProblem(resource.kind, p)) };

@@ -64,6 +64,8 @@ export const WEBHOOK_RULES: readonly WebhookRule[] = [
   { function: "ValidateGateway", file: VALIDATION, says: "gateway must have at least one server", match: /gateway must have at least one server/ },
   { function: "validateTagKey", file: "pkg/config/labels/instance.go", says: "invalid tag key: %q", match: /invalid tag key/ },
   { function: "ValidatePartialWildCard", file: AGENT, says: "partial wildcard %q not allowed", match: /partial wildcard .* not allowed/ },
+  { function: "ValidateSidecar", file: VALIDATION, says: "sidecar: empty configuration provided", match: /sidecar: empty configuration provided/ },
+  { function: "checkDNS1123Preconditions (through ValidateWildcardDomain)", file: AGENT, says: "empty domain name not allowed", match: /empty domain name not allowed/ },
 ];
 
 /** The istiod rule that justifies validate's problem on this object, as `function (file): says`; undefined when none does. */
