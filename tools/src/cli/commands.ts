@@ -8,6 +8,7 @@ import { checkKustomizationFiles, checkSharedFolders, findKustomizationFiles } f
 import { renderEnvironment, type RenderFailure } from "../render/render-environment.js";
 import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
 import { checkWorkflows } from "../workflows/check-workflows.js";
+import { dryRunTargets } from "../server-dry-run/dry-run-targets.js";
 import { checkArgoCd } from "../argocd/check-argocd.js";
 import { checkGenerated } from "../generate/check-generated.js";
 import { allChecks } from "../pipeline/check-catalog.js";
@@ -33,6 +34,9 @@ const SHARED_KUSTOMIZE_DIRS = ["base", "overlays"];
 export async function runCheckCommand(context: CommandContext): Promise<number> {
   const { options } = context;
   requireFormat(options.format, REPORT_FORMATS, "check");
+  if (!options.serverDryRun && (options.kubeconfig !== undefined || options.context !== undefined)) {
+    throw new UserError("check takes --kubeconfig and --context only with --server-dry-run");
+  }
   const environments = await resolveEnvironments(context.repoRoot, [...options.positionals, ...options.environments]);
   const targets = await selectTargets({ ...selection(context), paths: [], environments });
   if (await hasFolder(context.repoRoot, ARGOCD_DIR)) {
@@ -48,6 +52,13 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
   // Environments were rendered above; what they do not reach below base/ and overlays/ is named here.
   targets.push({ environment: undefined, resources: [], loadFindings: await checkSharedFolders(context.repoRoot, SHARED_KUSTOMIZE_DIRS) });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
+  if (options.serverDryRun) {
+    const byEnvironment = await dryRunTargets(targets, {
+      ...(options.kubeconfig === undefined ? {} : { kubeconfig: path.resolve(context.cwd, options.kubeconfig) }),
+      ...(options.context === undefined ? {} : { context: options.context }),
+    });
+    for (const target of targets) target.loadFindings.push(...(target.environment === undefined ? [] : (byEnvironment.get(target.environment) ?? [])));
+  }
   return report(context, targets, { validate: true, lint: true });
 }
 

@@ -2,6 +2,10 @@ export const HELP = `mesh-policy: render, validate and lint the mesh policy of e
 
 Usage:
   mesh-policy check    [ENV...]                  render + validate + lint every (or the named) environment
+  mesh-policy check    [ENV...] --server-dry-run [--kubeconfig FILE] [--context NAME]
+                                                 the same, and send every rendered object to the cluster
+                                                 as a server-side dry-run (its API server and admission
+                                                 webhooks, e.g. Istio's, judge it; nothing is persisted)
   mesh-policy render   ENV [--output FILE]       print what kustomize (and so Argo CD) renders for ENV
   mesh-policy validate [PATH...] [--env ENV]... [--kubeconform]
                                                  schema-check files, folders or environments (and
@@ -28,7 +32,7 @@ Usage:
                        [--min-soak-hours N] [--force-gates soak,window] [--format text|json]
                                                  prepare the promotion: pin TO's Application to FROM's
                                                  commit, with gates and the rendered diff in a PR body
-  mesh-policy drift    ENV [--kubeconfig FILE] [--format text|json]
+  mesh-policy drift    ENV [--kubeconfig FILE] [--context NAME] [--format text|json]
                                                  compare the rendered environment with the live cluster
   mesh-policy generate [--check]                  service catalog (base/catalog) -> base/<workload>/ YAML;
                                                  --check names stale files and writes nothing
@@ -51,6 +55,8 @@ Options:
                              kustomize-memory (2GiB), kustomize-output (256MiB), jsonnet-time (60s),
                              jsonnet-memory (1GiB), cluster-time (30s), cluster-response (64MiB)
   --allow-remote-resources   let kustomize fetch remote resources (URLs, git repositories; never cached)
+  --kubeconfig FILE          the cluster for check --server-dry-run and drift (default $KUBECONFIG,
+                             then ~/.kube/config); --context NAME picks a context other than the current one
 
   --help, --version
 

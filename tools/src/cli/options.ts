@@ -29,6 +29,8 @@ export interface CommonOptions {
   minSoakHours: string | undefined;
   forceGates: string[];
   kubeconfig: string | undefined;
+  context: string | undefined;
+  serverDryRun: boolean;
   check: boolean;
   exitCode: boolean;
   verbose: boolean;
@@ -70,6 +72,8 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
         "min-soak-hours": { type: "string" },
         "force-gates": { type: "string", multiple: true, default: [] },
         kubeconfig: { type: "string" },
+        context: { type: "string" },
+        "server-dry-run": { type: "boolean", default: false },
         check: { type: "boolean", default: false },
         "exit-code": { type: "boolean", default: false },
         verbose: { type: "boolean", default: false },
@@ -107,6 +111,8 @@ export function parseCommonOptions(args: readonly string[]): CommonOptions {
     minSoakHours: values["min-soak-hours"],
     forceGates: values["force-gates"],
     kubeconfig: values.kubeconfig,
+    context: values.context,
+    serverDryRun: values["server-dry-run"],
     check: values.check,
     exitCode: values["exit-code"],
     verbose: values.verbose,
