@@ -43,13 +43,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "check",
     summary: "render + validate + lint every (or the named) environment, argocd/, the catalog and the workflows",
-    usage: ["check [ENV...]"],
+    usage: ["check [ENV...]", "check [ENV...] --server-dry-run [--kubeconfig FILE] [--context NAME]"],
     description:
       "Renders each environment with kustomize as Argo CD does, checks every object against its schema and Istio's\n" +
       "admission rules, runs the lint rules, and checks argocd/, the files generated from the service catalog\n" +
       "(and that every workload is deployed, with its connection pools where the others have theirs) and the\n" +
-      "GitHub workflows. Exit 1 on findings at or above --fail-on.",
-    options: ["format", "output", "failOn", "environments", "skipKinds", "kubeconform", ...RENDERING],
+      "GitHub workflows. --server-dry-run also sends every rendered object to the cluster of the kubeconfig as a\n" +
+      "server-side dry-run: its API server and admission webhooks (Istio's) judge it, nothing is persisted.\n" +
+      "Exit 1 on findings at or above --fail-on.",
+    options: ["format", "output", "failOn", "environments", "skipKinds", "kubeconform", "serverDryRun", "kubeconfig", "context", ...RENDERING],
     formats: REPORT_FORMATS,
     arguments: [{ name: "ENV", complete: "environment" }],
     repeats: true,
@@ -57,6 +59,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { command: "mesh-policy check", says: "every environment, as CI checks it" },
       { command: "mesh-policy check prod -q", says: "prod only; print nothing but findings" },
       { command: "mesh-policy check -f junit -o report.xml", says: "JUnit XML for a CI system's test view" },
+      { command: "mesh-policy check prod --server-dry-run --context staging-cluster", says: "and ask a real API server" },
     ],
     load: async () => (await import("./commands.js")).runCheckCommand,
   },
@@ -175,9 +178,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "drift",
     summary: "compare the rendered environment with the live cluster",
-    usage: ["drift ENV [--kubeconfig FILE]"],
-    description: "Does the cluster of the kubeconfig's current context hold what the repository renders for ENV? Exit 1 on drift.",
-    options: ["kubeconfig", "format", "output", ...RENDERING],
+    usage: ["drift ENV [--kubeconfig FILE] [--context NAME]"],
+    description: "Does the cluster of the kubeconfig's current (or --context) context hold what the repository renders for ENV? Exit 1 on drift.",
+    options: ["kubeconfig", "context", "format", "output", ...RENDERING],
     formats: ["text", "json"],
     arguments: [{ name: "ENV", complete: "environment" }],
     examples: [{ command: "mesh-policy drift prod --kubeconfig ~/.kube/prod", says: "missing, extra and changed objects" }],

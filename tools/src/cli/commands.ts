@@ -7,6 +7,7 @@ import { resolveEnvironments } from "../render/environments.js";
 import { checkKustomizationFiles, checkSharedFolders, findKustomizationFiles, UNREACHED_RULE } from "../render/check-kustomizations.js";
 import { renderEnvironment, type RenderFailure } from "../render/render-environment.js";
 import { checkWorkflows } from "../workflows/check-workflows.js";
+import { dryRunTargets } from "../server-dry-run/dry-run-targets.js";
 import { checkArgoCd } from "../argocd/check-argocd.js";
 import { checkGenerated } from "../generate/check-generated.js";
 import { WORKLOAD_UNREACHED_RULE } from "../generate/check-wiring.js";
@@ -37,6 +38,9 @@ const SHARED_KUSTOMIZE_DIRS = ["base", "overlays"];
 
 export async function runCheckCommand(context: CommandContext): Promise<number> {
   const { options } = context;
+  if (!options.serverDryRun && (options.kubeconfig !== undefined || options.context !== undefined)) {
+    throw new UserError("check takes --kubeconfig and --context only with --server-dry-run");
+  }
   const config = await repositoryConfig(context.repoRoot);
   const named = [...options.positionals, ...options.environments];
   const environments = await resolveEnvironments(context.repoRoot, named.length > 0 ? named : (config.environments ?? []));
@@ -67,6 +71,13 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
     loadFindings: shared.filter((f) => f.ruleId !== UNREACHED_RULE || !unreachedWorkloads.has(path.posix.dirname(f.location?.file ?? ""))),
   });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
+  if (options.serverDryRun) {
+    const byEnvironment = await dryRunTargets(targets, {
+      ...(options.kubeconfig === undefined ? {} : { kubeconfig: path.resolve(context.cwd, options.kubeconfig) }),
+      ...(options.context === undefined ? {} : { context: options.context }),
+    });
+    for (const target of targets) target.loadFindings.push(...(target.environment === undefined ? [] : (byEnvironment.get(target.environment) ?? [])));
+  }
   const breakdown = argocdObjects === 0 ? undefined : `${rendered} rendered, ${argocdObjects} Argo CD objects in ${ARGOCD_DIR}/`;
   return report(context, targets, { validate: true, lint: true }, breakdown === undefined ? {} : { breakdown });
 }

@@ -69,6 +69,8 @@ export const OPTIONS = {
   minSoakHours: { flag: "min-soak-hours", type: "string", value: "N", summary: "hours the candidate must have been on main (default 24)" },
   forceGates: { flag: "force-gates", type: "string", value: "GATES", multiple: true, choices: ["soak", "window", "soak,window"], summary: "override the soak and/or window gates (comma-separated)" },
   kubeconfig: { flag: "kubeconfig", type: "string", value: "FILE", complete: "file", summary: "the cluster's kubeconfig (default $KUBECONFIG, then ~/.kube/config)" },
+  context: { flag: "context", type: "string", value: "NAME", summary: "the kubeconfig context to use (default its current context)" },
+  serverDryRun: { flag: "server-dry-run", type: "boolean", summary: "also send every rendered object to the cluster as a server-side dry-run (nothing is persisted)" },
   check: { flag: "check", type: "boolean", summary: "write nothing; exit 1 naming every file that is not up to date" },
   port: { flag: "port", type: "string", value: "PORT", summary: "a port: a number (new workload), or the callee's port name or Service port (new call)" },
   calledBy: { flag: "called-by", type: "string", value: "WORKLOAD", multiple: true, complete: "workload", summary: "a caller allowed on the new workload's port (repeatable)" },

@@ -10,7 +10,8 @@ import { painter } from "../report/paint.js";
 export function formatDriftText(report: DriftReport, options: { color?: boolean } = {}): string {
   const paint = painter(options.color);
   const lines = [
-    `mesh-policy drift: ${report.environment} (${report.application ?? "no Application under argocd/"}) against context ${report.cluster.context || "(none)"}, ${report.cluster.server}`,
+    `mesh-policy drift: ${report.environment} (${report.application ?? "no Application under argocd/"}${report.revision === null ? "" : ` at its pinned commit ${report.revision.slice(0, 12)}`}) ` +
+      `against context ${report.cluster.context || "(none)"}, ${report.cluster.server}`,
   ];
   const blocks: Array<{ key: string; lines: string[] }> = [];
   for (const object of report.missing) {

@@ -206,6 +206,7 @@ describe("every output path masks", () => {
       environment: "prod",
       cluster: { context: "c", server: "https://k8s.example.com" },
       application: null,
+      revision: null,
       rendered: 1,
       inSync: 0,
       missing: [],

@@ -15,6 +15,7 @@ import { ADMISSION_RULE } from "../validate/admission-findings.js";
 import { API_VALIDATION_RULE } from "../validate/api-server-validation.js";
 import { KUBECONFORM_RULE } from "../validate/kubeconform.js";
 import { SCHEMA_RULE } from "../validate/schema-validation.js";
+import { SERVER_DRY_RUN_RULE } from "../server-dry-run/dry-run-findings.js";
 import { WORKFLOW_RULE } from "../workflows/check-workflows.js";
 
 /** What reporters need to know about a check, whether a lint rule or a built-in stage; reporters receive these. */
@@ -42,6 +43,12 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   { id: RESOURCE_SHAPE_RULE, severity: "error", summary: "Every document is an object with apiVersion, kind and metadata.name", docs: "README.md" },
   { id: API_VALIDATION_RULE, severity: "error", summary: "Every object passes the Kubernetes API server's own validation beyond the schema (names per kind, labels, annotations, Service ports and target ports, ConfigMap and Secret keys)", docs: "README.md" },
   { id: ADMISSION_RULE, severity: "error", summary: "Every Istio object passes the admission rules Istio enforces beyond its schema (CRD CEL rules, istiod's validating webhook)", docs: "tools/src/validate/admission/README.md" },
+  {
+    id: SERVER_DRY_RUN_RULE,
+    severity: "error",
+    summary: "check --server-dry-run: the cluster's API server and admission webhooks accept every rendered object (a dry-run, nothing persisted)",
+    docs: "README.md",
+  },
   { id: SCHEMA_RULE, severity: "error", summary: "Every object matches the JSON schema of its apiVersion and kind, unknown fields rejected", docs: "tools/schemas/README.md" },
   { id: SUPPRESSION_RULE, severity: "error", summary: "Every suppression annotation gives a reason and names a rule that exists", docs: "README.md" },
   { id: KUBECONFORM_RULE, severity: "error", summary: "kubeconform (validate --kubeconform) accepts every object our schema check accepts", docs: "tools/schemas/README.md" },
