@@ -11,6 +11,7 @@ import { matrixSources, peerOf, type SourceIdentity } from "./identity.js";
 import { buildAccessModel, type AccessModel, type AccessWorkload, type PortProtocol, type WorkloadPort } from "./mesh-model.js";
 import { clientSends, connectionOutcome, serverMtlsMode, type Connection } from "./mtls.js";
 import type { RequestFacts } from "./rule-fields.js";
+import { painter, type Colour } from "../report/paint.js";
 
 /**
  * Who can reach whom: for every source identity × every workload target port, `allowed`, `denied`
@@ -368,10 +369,14 @@ export function cellOf(matrix: AccessMatrix, sourceId: string, targetId: string)
 export interface MatrixTextOptions {
   /** Print only allowed and conditional edges, and count the denied ones (for large meshes). */
   hideDenied?: boolean;
+  /** ANSI colours for the status words (a terminal). */
+  color?: boolean;
 }
 
 /** Pairs the text listing shows one line each (about 100 MB of text); beyond, it is refused rather than exhausting memory. */
 export const MAX_TEXT_PAIRS = 1_000_000;
+
+const STATUS_COLOUR: Record<CellStatus, Colour> = { allowed: "green", conditional: "yellow", denied: "dim" };
 
 /** A readable, deterministic text listing: one block per workload port, one line per source. */
 export function formatAccessMatrixText(matrix: AccessMatrix, options: MatrixTextOptions = {}): string {
@@ -383,6 +388,7 @@ export function formatAccessMatrixText(matrix: AccessMatrix, options: MatrixText
         "use --format json, html or mermaid (they list the allowed edges only), or explain --from --to for one pair",
     );
   }
+  const paint = painter(options.color);
   const lines: string[] = [`access matrix${matrix.environment === undefined ? "" : ` (${matrix.environment})`}: ${matrix.sources.length} sources × ${matrix.targets.length} targets`];
   let hidden = 0;
   matrix.targets.forEach((target, t) => {
@@ -395,7 +401,8 @@ export function formatAccessMatrixText(matrix: AccessMatrix, options: MatrixText
         return;
       }
       const detail = c.status === "conditional" ? `: ${c.conditions.join(" | ")}${c.except.length > 0 ? `; except ${c.except.join(" | ")}` : ""}` : "";
-      lines.push(`  ${source.label.padEnd(28)} ${c.status.padEnd(11)}${detail}  — ${c.reason}`);
+      const status = paint(STATUS_COLOUR[c.status], c.status) + " ".repeat(Math.max(0, 11 - c.status.length));
+      lines.push(`  ${source.label.padEnd(28)} ${status}${detail}  — ${c.reason}`);
     });
   });
   if (options.hideDenied === true) lines.push(`${hidden} denied pairs not shown`);

@@ -49,7 +49,7 @@ describe("AuthorizationPolicy: the AP reference's first example (ALLOW, from OR,
   it("allows GET /info from sleep with a Google token", () => {
     const d = decide(HTTPBIN_ALLOW, { peer: sleep, method: "GET", path: "/info", jwt: google });
     expect(d.decision).toBe("allowed");
-    expect(d.decidedBy).toEqual({ policy: "foo/httpbin", action: "ALLOW", rule: 0 });
+    expect(d.decidedBy).toEqual({ policy: "foo/httpbin", action: "ALLOW", rule: 0, location: { file: "inline.yaml", line: expect.any(Number) } });
   });
   it("allows POST /data from any workload of namespace test (from entries OR)", () => {
     expect(decide(HTTPBIN_ALLOW, { peer: peer("test", "anything"), method: "POST", path: "/data", jwt: google }).decision).toBe("allowed");
@@ -67,7 +67,7 @@ describe("AuthorizationPolicy: the AP reference's first example (ALLOW, from OR,
     const d = decide(HTTPBIN_ALLOW, { peer: sleep, method: "GET", path: "/info" });
     expect(d.decision).toBe("denied");
     expect(d.reason).toBe("no ALLOW rule matches");
-    expect(d.nearestMisses).toEqual([{ policy: "foo/httpbin", rule: 0, failures: ["when request.auth.claims[iss]: no valid JWT is not in [https://accounts.google.com]"] }]);
+    expect(d.nearestMisses).toEqual([{ policy: "foo/httpbin", rule: 0, failures: ["when request.auth.claims[iss]: no valid JWT is not in [https://accounts.google.com]"], location: { file: "inline.yaml", line: expect.any(Number) } }]);
   });
   it("another identity is denied (any ALLOW policy present = deny unless one matches)", () => {
     expect(decide(HTTPBIN_ALLOW, { peer: peer("default", "other"), jwt: google, path: "/info" }).decision).toBe("denied");
@@ -97,7 +97,7 @@ spec:
   it("a matching DENY denies (rule 2)", () => {
     const d = decide(DENY_DEV_POST, { peer: peer("dev", "x"), method: "POST" });
     expect(d.decision).toBe("denied");
-    expect(d.decidedBy).toEqual({ policy: "foo/httpbin", action: "DENY", rule: 0 });
+    expect(d.decidedBy).toEqual({ policy: "foo/httpbin", action: "DENY", rule: 0, location: { file: "inline.yaml", line: expect.any(Number) } });
   });
   it("DENY wins over a matching ALLOW", () => {
     const yaml = `${DENY_DEV_POST}---
@@ -165,7 +165,9 @@ describe("AuthorizationPolicy: special shapes (AP reference: allow-nothing, allo
   it("`spec: {}` allows nothing: every request to the namespace is denied", () => {
     const d = decide("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: allow-nothing, namespace: foo }\nspec:\n  {}\n", { peer: sleep });
     expect(d.decision).toBe("denied");
-    expect(d.nearestMisses).toEqual([{ policy: "foo/allow-nothing", rule: undefined, failures: ["has no rules: matches nothing (allow-nothing)"] }]);
+    // A policy without rules allows nothing: it is no "nearest miss" of anything.
+    expect(d.nearestMisses).toEqual([]);
+    expect(d.reason).toBe("no ALLOW rule matches (only foo/allow-nothing applies, which has no rules: it allows nothing)");
   });
   it("`rules: [{}]` with ALLOW allows everything, even plaintext", () => {
     expect(decide("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: allow-all, namespace: foo }\nspec:\n  rules:\n  - {}\n", {}).decision).toBe("allowed");
@@ -474,7 +476,7 @@ ${spec}
   it("a null rule matches nothing (Istio: nil rule, rejected by validation, skipped by the RBAC builder); {} still matches everything", () => {
     const nullRule = decide(policy("  rules:\n  - null"), { peer: undefined });
     expect(nullRule.decision).toBe("denied");
-    expect(nullRule.nearestMisses).toEqual([{ policy: "foo/ap", rule: 0, failures: [expect.stringContaining("rules[0] is null, not a rule")] }]);
+    expect(nullRule.nearestMisses).toEqual([{ policy: "foo/ap", rule: 0, failures: [expect.stringContaining("rules[0] is null, not a rule")], location: { file: "inline.yaml", line: expect.any(Number) } }]);
     expect(nullRule.ignored).toEqual([{ policy: "foo/ap", reason: expect.stringContaining("rules[0] is null, not a rule") }]);
     expect(decide(policy("  rules:\n  - {}"), { peer: undefined }).decision).toBe("allowed");
     // A DENY with only a null rule denies nothing.

@@ -7,6 +7,8 @@ import {
   type AuthorizationRule,
   type ParsedAuthorizationPolicy,
 } from "../mesh/authorization-policy.js";
+import type { SourceLocation } from "../model/finding.js";
+import { compareStrings } from "../util/compare-strings.js";
 import type { AccessModel, AccessWorkload, PortProtocol } from "./mesh-model.js";
 import {
   anyTri,
@@ -80,14 +82,17 @@ interface FieldsResult {
 export interface AuthzDecision {
   decision: Decision;
   reason: string;
-  /** The policy rule that decided (a DENY that matched, or the ALLOW that matched). */
-  decidedBy: { policy: string; action: AuthorizationAction; rule: number } | undefined;
+  /** The policy rule that decided (a DENY that matched, or the ALLOW that matched), and where that rule is written. */
+  decidedBy: { policy: string; action: AuthorizationAction; rule: number; location: SourceLocation } | undefined;
   /** CUSTOM rules that match: an external authorizer decides (§2.11). */
   external: Array<{ policy: string; provider: string; rule: number }>;
   /** AUDIT rules that match (they never decide). */
   audited: string[];
-  /** When no ALLOW rule matched: each ALLOW policy's nearest miss. */
-  nearestMisses: Array<{ policy: string; rule: number | undefined; failures: string[] }>;
+  /**
+   * When no ALLOW rule matched: the nearest miss of each ALLOW policy that has rules, nearest
+   * first (a policy without rules, such as deny-all, allows nothing and is no miss).
+   */
+  nearestMisses: Array<{ policy: string; rule: number; failures: string[]; location: SourceLocation }>;
   applied: string[];
   ignored: PolicySelection["ignored"];
 }
@@ -199,7 +204,12 @@ export function authorizeRequest(selection: PolicySelection, facts: RequestFacts
   for (const policy of byAction("DENY")) {
     for (const outcome of outcomesOf(policy)) {
       if (outcome.result === true) {
-        return { ...base, decision: "denied", reason: `DENY policy ${policy.id} rule ${outcome.rule} matches`, decidedBy: { policy: policy.id, action: "DENY", rule: outcome.rule } };
+        return {
+          ...base,
+          decision: "denied",
+          reason: `DENY policy ${policy.id} rule ${outcome.rule} matches`,
+          decidedBy: { policy: policy.id, action: "DENY", rule: outcome.rule, location: ruleLocation(policy, outcome.rule) },
+        };
       }
       if (outcome.result === "unknown") uncertain ??= `DENY ${policy.id} rule ${outcome.rule} may match (${outcome.failures.join("; ")})`;
     }
@@ -214,21 +224,23 @@ export function authorizeRequest(selection: PolicySelection, facts: RequestFacts
     let allowUnknown: string | undefined;
     for (const policy of allowPolicies) {
       for (const outcome of outcomesOf(policy)) {
-        if (outcome.result === true && decidedBy === undefined) decidedBy = { policy: policy.id, action: "ALLOW", rule: outcome.rule };
+        if (outcome.result === true && decidedBy === undefined) decidedBy = { policy: policy.id, action: "ALLOW", rule: outcome.rule, location: ruleLocation(policy, outcome.rule) };
         if (outcome.result === "unknown") allowUnknown ??= `ALLOW ${policy.id} rule ${outcome.rule} may match (${outcome.failures.join("; ")})`;
       }
     }
     if (decidedBy === undefined) {
+      const misses: Array<RuleOutcome & { location: SourceLocation }> = [];
       for (const policy of allowPolicies) {
-        const list = outcomesOf(policy);
-        const nearest = [...list].sort((a, b) => a.score - b.score)[0];
-        base.nearestMisses.push({
-          policy: policy.id,
-          rule: nearest?.rule,
-          failures: nearest === undefined ? ["has no rules: matches nothing (allow-nothing)"] : nearest.failures,
-        });
+        const nearest = [...outcomesOf(policy)].sort((a, b) => a.score - b.score)[0];
+        if (nearest !== undefined) misses.push({ ...nearest, location: ruleLocation(policy, nearest.rule) });
       }
-      if (allowUnknown === undefined) return { ...base, decision: "denied", reason: "no ALLOW rule matches", decidedBy: undefined };
+      misses.sort((a, b) => a.score - b.score || compareStrings(a.policy, b.policy));
+      base.nearestMisses.push(...misses.map(({ policy, rule, failures, location }) => ({ policy, rule, failures, location })));
+      if (allowUnknown === undefined) {
+        const ids = allowPolicies.map((p) => p.id).join(", ");
+        const only = misses.length === 0 ? ` (only ${ids} ${allowPolicies.length === 1 ? "applies, which has no rules: it allows" : "apply, which have no rules: they allow"} nothing)` : "";
+        return { ...base, decision: "denied", reason: `no ALLOW rule matches${only}`, decidedBy: undefined };
+      }
       return { ...base, decision: "depends", reason: allowUnknown, decidedBy: undefined };
     }
     reason = `ALLOW policy ${decidedBy.policy} rule ${decidedBy.rule} matches`;
@@ -239,4 +251,10 @@ export function authorizeRequest(selection: PolicySelection, facts: RequestFacts
     return { ...base, decision: "depends", reason: `${reason}; the external authorizer ${providers} decides first (CUSTOM ${base.external[0]?.policy})`, decidedBy };
   }
   return { ...base, decision: "allowed", reason, decidedBy };
+}
+
+/** Where rule `index` of a policy is written: the file and line a person edits (a patch, or the catalog line of a generated policy). */
+function ruleLocation(policy: ParsedAuthorizationPolicy, index: number): SourceLocation {
+  const { file, line } = policy.resource.origin.locate(`/spec/rules/${index}`);
+  return { file, line };
 }

@@ -8,6 +8,18 @@ const model = buildAccessModel(fixtureResources("shop-before.yaml"));
 const explain = (query: ExplainQuery) => explainRequest(model, query, { environment: "fixture" });
 const golden = (name: string) => new URL(`./golden/${name}`, import.meta.url);
 
+/** Two versions behind one Service, no VirtualService: one destination, two workloads. */
+const SHARES = `apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop, annotations: { mesh-policy.io/service-account: web } }
+spec: { selector: { app: web }, ports: [{ name: http-web, port: 80, targetPort: 8080 }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: api, namespace: shop, annotations: { mesh-policy.io/service-account: api, mesh-policy.io/versions: "stable,canary" } }
+spec: { selector: { app: api }, ports: [{ name: http-api, port: 8000, targetPort: 9000 }] }
+`;
+
 describe("explainRequest on the shop fixture", () => {
   it("web → api: routed 90/10 by the VirtualService, allowed on both versions at the TARGET port 9000", () => {
     const e = explain({ from: "web", to: "api:8000", method: "POST", path: "/api/orders?id=1" });
@@ -21,7 +33,7 @@ describe("explainRequest on the shop fixture", () => {
       ["shop/api-stable", 9000, "allowed", 200],
       ["shop/api-canary", 9000, "allowed", 200],
     ]);
-    expect(e.destinations[0]?.authorization?.decidedBy).toEqual({ policy: "shop/api-allow", action: "ALLOW", rule: 0 });
+    expect(e.destinations[0]?.authorization?.decidedBy).toEqual({ policy: "shop/api-allow", action: "ALLOW", rule: 0, location: { file: "fixtures/shop-before.yaml", line: 66 } });
     expect(e.destinations[0]?.mtls).toMatchObject({ outcome: "mtls", peer: "cluster.local/ns/shop/sa/web", server: { mode: "STRICT", level: "namespace", policy: "shop/default" } });
     expect(e.verdict).toBe("allowed");
     expectGolden(formatExplanationText(e), golden("shop.explain-web-api.txt"));
@@ -30,7 +42,8 @@ describe("explainRequest on the shop fixture", () => {
   it("a DENY names the policy and rule that decided", () => {
     const e = explain({ from: "web", to: "api:8000", method: "GET", path: "/api/admin/users" });
     expect(e.verdict).toBe("denied");
-    expect(e.destinations[0]?.authorization?.decidedBy).toEqual({ policy: "shop/api-deny-admin", action: "DENY", rule: 0 });
+    expect(e.destinations[0]?.authorization?.decidedBy).toEqual({ policy: "shop/api-deny-admin", action: "DENY", rule: 0, location: { file: "fixtures/shop-before.yaml", line: 90 } });
+    expect(formatExplanationText(e)).toContain("DENIED (403) — DENY policy shop/api-deny-admin rule 0 matches (fixtures/shop-before.yaml:90)");
   });
   it("path normalization applies before the policy: /api/x/../admin is /api/admin", () => {
     expect(explain({ from: "web", to: "api:8000", path: "/api/x/../admin" }).verdict).toBe("denied");
@@ -43,7 +56,7 @@ describe("explainRequest on the shop fixture", () => {
   it("a miss lists each ALLOW policy's nearest rule", () => {
     const e = explain({ from: "web", to: "api:8000", method: "DELETE", path: "/api/orders" });
     expect(e.verdict).toBe("denied");
-    expect(e.destinations[0]?.authorization?.nearestMisses).toEqual([{ policy: "shop/api-allow", rule: 0, failures: ["methods: DELETE is not in [GET, POST]"] }]);
+    expect(e.destinations[0]?.authorization?.nearestMisses).toEqual([{ policy: "shop/api-allow", rule: 0, failures: ["methods: DELETE is not in [GET, POST]"], location: { file: "fixtures/shop-before.yaml", line: 66 } }]);
     expectGolden(formatExplanationText(e), golden("shop.explain-web-api-delete.txt"));
   });
   it("/healthz takes the first rule (exact match) to stable only", () => {
@@ -57,10 +70,35 @@ describe("explainRequest on the shop fixture", () => {
     expect(withToken.verdict).toBe("not-routed");
     expect(withToken.route.notes[0]).toContain("routes nothing");
   });
-  it("plaintext to a STRICT TCP port is reset (503); HTTP routing does not apply to TCP", () => {
+  it("plaintext to a STRICT port: the server's sidecar resets the connection, no HTTP status; HTTP routing does not apply to TCP", () => {
     const e = explain({ from: "plaintext", to: "db.shop:5432" });
     expect(e.route.via).toBe("default-route");
-    expect(e.destinations[0]).toMatchObject({ protocol: "TCP", result: "denied", status: 503, reason: "connection fails: mTLS STRICT rejects plaintext" });
+    expect(e.destinations[0]).toMatchObject({ protocol: "TCP", result: "denied", status: undefined, connectionReset: true, reason: "connection reset: mTLS STRICT rejects plaintext" });
+    expect(e.summary).toBe("denied (connection reset)");
+    expect(formatExplanationText(e)).not.toContain("503");
+  });
+  it("a client with a sidecar that cannot set up mTLS gets 503 from its own sidecar", () => {
+    const resources = yamlResources(
+      `${SHARES}---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: { name: default, namespace: shop }\nspec: { mtls: { mode: STRICT } }\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: api, namespace: shop }\nspec:\n  host: api.shop.svc.cluster.local\n  trafficPolicy: { tls: { mode: DISABLE } }\n`,
+    );
+    const e = explainRequest(resources, { from: "web", to: "api:8000" }, { environment: "fixture" });
+    expect(e.destinations.map((d) => [d.status, d.connectionReset])).toEqual([
+      [503, undefined],
+      [503, undefined],
+    ]);
+    expect(e.destinations[0]?.reason).toMatch(/^connection fails \(503 from the client's sidecar\): /);
+  });
+  it("the workloads behind one destination share its weight: the shares add up to 100%", () => {
+    const e = explainRequest(yamlResources(SHARES), { from: "web", to: "api:8000" }, { environment: "fixture" });
+    expect(e.route.destinations.map((d) => d.percent)).toEqual([100]);
+    expect(e.destinations.map((d) => [d.workload, d.percent])).toEqual([
+      ["shop/api-canary", 50],
+      ["shop/api-stable", 50],
+    ]);
+    expect(e.route.notes).toContain("shop/api-canary, shop/api-stable share the 100% of api.shop.svc.cluster.local:8000 by pod count; equal counts are assumed here");
+    const text = formatExplanationText(e);
+    expect(text).toContain("shop/api-stable:9000 (50%): ALLOWED");
+    expect(text).toContain("shop/api-canary:9000 (50%): ALLOWED");
   });
   it("TCP port: identity + port decides; an HTTP field in an ALLOW rule drops the rule", () => {
     expect(explain({ from: "api", to: "db.shop:5432" }).verdict).toBe("allowed");

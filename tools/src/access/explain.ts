@@ -9,6 +9,7 @@ import { buildAccessModel, protocolOfServicePort, workloadsOfService, type Acces
 import { clientSends, connectionOutcome, serverMtlsMode, type ConnectionOutcome } from "./mtls.js";
 import { gatewayAuthorityFor, routeRequest, type RetryPolicy, type RouteOutcome, type Routing } from "./routing.js";
 import type { ValidatedJwt } from "./rule-fields.js";
+import { painter, type Colour } from "../report/paint.js";
 
 /**
  * "Can X call Y with this request, and why?" from the rendered configuration alone: the route the
@@ -40,6 +41,7 @@ export interface DestinationExplanation {
   /** The container port the request lands on (what policies name); a named targetPort resolved through the workload's container ports. */
   targetPort: number | undefined;
   subset: string | undefined;
+  /** This workload's share of the traffic: its destination's weight, split evenly between the workloads behind it. */
   percent: number;
   protocol: PortProtocol;
   mtls: {
@@ -55,8 +57,10 @@ export interface DestinationExplanation {
   result: "allowed" | "denied" | "depends";
   /** Why the workload has (or lacks) a sidecar when that is not plain namespace injection (absent otherwise). */
   sidecar?: string;
-  /** What the client gets from the server side: 200 (reaches the app), 401, 403, 503. */
+  /** What the client gets from the server side: 200 (reaches the app), 401, 403, 503 (from the client's own sidecar). */
   status: number | undefined;
+  /** A client without a sidecar whose connection the server's sidecar refuses sees no HTTP status: the connection is reset. */
+  connectionReset?: true;
   reason: string;
 }
 
@@ -128,9 +132,16 @@ export function explainRequest(input: readonly Resource[] | AccessModel, query: 
   if (routing.outcome === "routed") {
     for (const destination of routed) {
       if (destination.service === undefined) continue;
+      // Envoy and kube-proxy balance over endpoints (pods): a share per workload assumes equal pod counts.
+      const share = destination.percent / Math.max(1, destination.workloads.length);
+      if (destination.workloads.length > 1) {
+        routing.notes.push(
+          `${destination.workloads.map((w) => w.id).join(", ")} share the ${formatPercent(destination.percent)} of ${destination.host}:${destination.port}${destination.subset === undefined ? "" : ` subset ${destination.subset}`} by pod count; equal counts are assumed here`,
+        );
+      }
       for (const workload of destination.workloads) {
         explained.push(
-          explainDestination(model, source, workload, destination.service, destination.port, destination.targetPort, destination.subset, destination.percent, {
+          explainDestination(model, source, workload, destination.service, destination.port, destination.targetPort, destination.subset, share, {
             method,
             path,
             authority: requestAuthority,
@@ -263,7 +274,14 @@ function explainDestination(
   if (!workload.hasSidecar) {
     return { ...base, jwt: noJwt, authorization: undefined, result: connection.outcome === "fails" ? "denied" : "allowed", status: connection.outcome === "fails" ? 503 : 200, reason: connection.reason };
   }
-  if (connection.outcome === "fails") return { ...base, jwt: noJwt, authorization: undefined, result: "denied", status: 503, reason: `connection fails: ${connection.reason}` };
+  if (connection.outcome === "fails") {
+    // The server's sidecar refuses the handshake. A client with a sidecar gets 503 from it (upstream
+    // connect error or reset); a client without one sees its TCP connection reset, no HTTP status.
+    if (!source.proxied) {
+      return { ...base, jwt: noJwt, authorization: undefined, result: "denied", status: undefined, connectionReset: true, reason: `connection reset: ${connection.reason}` };
+    }
+    return { ...base, jwt: noJwt, authorization: undefined, result: "denied", status: 503, reason: `connection fails (503 from the client's sidecar): ${connection.reason}` };
+  }
   if (connection.outcome === "unknown") return { ...base, jwt: noJwt, authorization: undefined, result: "depends", status: undefined, reason: connection.reason };
 
   const jwt = validateJwt(model, workload, request.jwtClaims, protocol);
@@ -342,7 +360,7 @@ function summaryOf(verdict: Verdict, routing: Routing, destinations: readonly De
     case "allowed":
       return "allowed";
     case "denied":
-      return `denied (${[...new Set(destinations.map((d) => d.status ?? "?"))].join("/")})`;
+      return `denied (${[...new Set(destinations.map(responseOf))].join("/")})`;
     case "depends":
       return "depends: " + (destinations.find((d) => d.result === "depends")?.reason ?? "");
     case "partially-allowed": {
@@ -354,8 +372,11 @@ function summaryOf(verdict: Verdict, routing: Routing, destinations: readonly De
 
 // ---- Formats ----
 
-/** A few deterministic lines a person reads in a terminal. */
-export function formatExplanationText(explanation: Explanation): string {
+const RESULT_COLOUR: Record<DestinationExplanation["result"], Colour> = { allowed: "green", denied: "red", depends: "yellow" };
+
+/** A few deterministic lines a person reads in a terminal (coloured verdicts with `color`). */
+export function formatExplanationText(explanation: Explanation, options: { color?: boolean } = {}): string {
+  const paint = painter(options.color);
   const e = explanation;
   const lines: string[] = [];
   lines.push(`${e.request.method} ${e.request.path}  ${e.source.id} → ${e.target.service}:${e.target.port}${e.environment === undefined ? "" : `  [${e.environment}]`}`);
@@ -369,19 +390,21 @@ export function formatExplanationText(explanation: Explanation): string {
   }
   for (const note of e.route.notes) lines.push(`  note: ${note}`);
   for (const d of e.destinations) {
-    lines.push(`${d.workload}:${d.targetPort ?? "?"} (${formatPercent(d.percent)}): ${d.result.toUpperCase()}${d.status === undefined ? "" : ` (${d.status})`} — ${d.reason}`);
+    const response = d.status === undefined && d.connectionReset !== true ? "" : ` (${responseOf(d)})`;
+    const decided = d.authorization?.decidedBy === undefined ? "" : ` (${d.authorization.decidedBy.location.file}:${d.authorization.decidedBy.location.line})`;
+    lines.push(`${d.workload}:${d.targetPort ?? "?"} (${formatPercent(d.percent)}): ${paint(RESULT_COLOUR[d.result], d.result.toUpperCase())}${response} — ${d.reason}${decided}`);
     const server = d.mtls.server === undefined ? "no sidecar" : `${d.mtls.server.mode} (${d.mtls.server.policy === undefined ? "default: no PeerAuthentication" : `${d.mtls.server.level} PeerAuthentication ${d.mtls.server.policy}`})`;
     if (d.sidecar !== undefined) lines.push(`    sidecar: ${d.sidecar}`);
     lines.push(`    mTLS: server ${server}; client sends ${d.mtls.client.sends} (${d.mtls.client.reason}); server sees ${d.mtls.peer ?? "no identity"}`);
     if (d.jwt.status !== "none") lines.push(`    JWT: ${d.jwt.status}${d.jwt.requestPrincipal === undefined ? "" : ` ${d.jwt.requestPrincipal}`} — ${d.jwt.reason}`);
     const a = d.authorization;
     if (a !== undefined) {
-      for (const miss of a.nearestMisses) lines.push(`    nearest miss: ${miss.policy}${miss.rule === undefined ? "" : ` rule ${miss.rule}`}: ${miss.failures.join("; ")}`);
+      for (const miss of a.nearestMisses) lines.push(`    nearest miss: ${miss.policy} rule ${miss.rule} (${miss.location.file}:${miss.location.line}): ${miss.failures.join("; ")}`);
       for (const ext of a.external) lines.push(`    external authorizer: ${ext.provider} (CUSTOM ${ext.policy} rule ${ext.rule})`);
       for (const ignored of a.ignored) lines.push(`    ignored: ${ignored.policy} ${ignored.reason}`);
     }
   }
-  lines.push(`verdict: ${e.summary}`);
+  lines.push(`verdict: ${paint(e.verdict === "allowed" ? "green" : e.verdict === "denied" || e.verdict === "not-routed" ? "red" : "yellow", e.summary)}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -400,6 +423,12 @@ export function formatRetries(retries: RetryPolicy): string {
   if (retries.origin === "disabled") return "off (retries without attempts)";
   const perTry = retries.perTryTimeout === undefined ? "" : ` × ${retries.perTryTimeout}`;
   return `${retries.attempts}${perTry} on ${retries.retryOn}${retries.origin === "default" ? " (default)" : ""}`;
+}
+
+/** What the client sees: an HTTP status, or a reset connection. */
+function responseOf(destination: DestinationExplanation): string {
+  if (destination.connectionReset === true) return "connection reset";
+  return String(destination.status ?? "?");
 }
 
 function formatPercent(percent: number): string {

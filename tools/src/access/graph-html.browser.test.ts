@@ -38,7 +38,7 @@ describe.skipIf(skip)("HTML access report in headless Chromium", () => {
     });
     work = await mkdtemp(path.join(tmpdir(), "mesh-policy-access-html-"));
     const rendered = await renderEnvironment(REPO_ROOT, "prod", { cacheDir: false });
-    const html = formatGraphHtml(computeAccessMatrix(rendered.resources, { environment: "prod" }), { title: "VAPORA access — prod" });
+    const html = formatGraphHtml(computeAccessMatrix(rendered.resources, { environment: "prod" }), { title: "VAPORA access — prod", revision: "0123456789ab" });
     const file = path.join(work, "access-prod.html");
     await writeFile(file, html);
     fileUrl = pathToFileURL(file).href;
@@ -90,6 +90,43 @@ describe.skipIf(skip)("HTML access report in headless Chromium", () => {
     const denied = page.locator('td[data-source="plaintext"][data-target="vapora/vapora-frontend:8080"]').first();
     expect(await denied.getAttribute("class")).toBe("denied");
     expect(await denied.textContent()).toContain("mTLS STRICT rejects plaintext");
+  });
+
+  it("says which revision it was rendered from", async () => {
+    expect(await page.locator("p.revision").textContent()).toBe("Rendered from revision 0123456789ab.");
+  });
+
+  it("has a legend for solid (allowed) and dashed (conditional) edges, drawn as the edges are", async () => {
+    const legend = page.locator(".graph-legend");
+    expect(await legend.textContent()).toContain("solid: allowed");
+    expect(await legend.textContent()).toContain("dashed: conditional");
+    // Runs in the page (DOM types are not in this project's lib).
+    const style = (selector: string, property: string) =>
+      page.locator(selector).first().evaluate((element, name) => (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(element)[name] ?? "", property);
+    expect(await style(".graph-legend .line.allowed", "borderTopStyle")).toBe("solid");
+    expect(await style(".graph-legend .line.conditional", "borderTopStyle")).toBe("dashed");
+    expect(await style("svg g.edge.allowed path", "strokeDasharray")).toBe("none");
+    expect(await style("svg g.edge.conditional path", "strokeDasharray")).not.toBe("none");
+  });
+
+  it("fits the width of the window: the graph scales, the page does not scroll sideways", async () => {
+    const measure = () =>
+      page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelector(s: string): { getBoundingClientRect(): { width: number } } } }).document;
+        return { page: doc.documentElement.scrollWidth, window: doc.documentElement.clientWidth, graph: doc.querySelector("figure svg").getBoundingClientRect().width };
+      });
+    try {
+      await page.setViewportSize({ width: 1800, height: 900 });
+      const wide = await measure();
+      expect(wide.page).toBeLessThanOrEqual(wide.window);
+      expect(wide.graph).toBeGreaterThan(1040);
+      await page.setViewportSize({ width: 700, height: 900 });
+      const narrow = await measure();
+      expect(narrow.page).toBeLessThanOrEqual(narrow.window);
+      expect(narrow.graph).toBeLessThan(700);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it("renders to a non-empty PNG", async () => {

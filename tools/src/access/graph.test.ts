@@ -35,8 +35,8 @@ describe("access graph", () => {
     expectGolden(formatGraphJson(matrix), golden("shop.graph.json"));
   });
   it("html: one self-contained, deterministic file (no script, no external URL)", () => {
-    const html = formatGraphHtml(matrix, { title: "Access — shop" });
-    expect(html).toBe(formatGraphHtml(computeAccessMatrix(fixtureResources("shop-before.yaml"), { environment: "fixture" }), { title: "Access — shop" }));
+    const html = formatGraphHtml(matrix, { title: "Access — shop", revision: "0123456789ab" });
+    expect(html).toBe(formatGraphHtml(computeAccessMatrix(fixtureResources("shop-before.yaml"), { environment: "fixture" }), { title: "Access — shop", revision: "0123456789ab" }));
     expect(html).not.toMatch(/<script|<link rel="stylesheet"|@import|url\(|\ssrc=/);
     // The only href is the empty inline icon (so that no browser asks for /favicon.ico).
     expect([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1])).toEqual(["data:,"]);
@@ -44,7 +44,7 @@ describe("access graph", () => {
     expectGolden(html, golden("shop.graph.html"));
   });
   it("html escapes what it shows", () => {
-    const html = formatGraphHtml(matrix, { title: "<b>&" });
+    const html = formatGraphHtml(matrix, { title: "<b>&", revision: "0123456789ab" });
     expect(html).toContain("<title>&lt;b&gt;&amp;</title>");
   });
 });

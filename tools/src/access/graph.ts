@@ -117,6 +117,8 @@ export function formatGraphJson(matrix: AccessMatrix): string {
 
 export interface GraphHtmlOptions {
   title: string;
+  /** What was rendered: a commit (`3f2a9c1d4e5b`), with `+ uncommitted changes` for a working tree that differs. */
+  revision: string;
 }
 
 const CSS = `
@@ -132,7 +134,14 @@ p.meta { margin: 0 0 12px; color: #57606a; }
 .swatch.allowed { background: var(--allowed-bg); border-color: var(--allowed); }
 .swatch.conditional { background: var(--conditional-bg); border-color: var(--conditional); }
 .swatch.denied { background: var(--denied-bg); }
-figure { margin: 0; border: 1px solid var(--border); border-radius: 6px; padding: 8px; overflow-x: auto; }
+figure { margin: 0; border: 1px solid var(--border); border-radius: 6px; padding: 8px; overflow-x: auto; max-width: 100%; }
+figure svg { display: block; width: 100%; min-width: 640px; height: auto; }
+.legend .line { display: inline-block; width: 28px; height: 0; border-top: 2px solid var(--allowed); }
+.legend .line.conditional { border-top: 2px dashed var(--conditional); }
+.legend .node-key { display: inline-block; width: 22px; height: 12px; border: 1.2px solid #57606a; border-radius: 3px; background: #fff; }
+.legend .node-key.external { border-style: dashed; background: #f6f8fa; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+@media (max-width: 700px) { body { margin: 12px; } }
 svg text { font: 13px -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; fill: #1f2328; }
 svg .node rect { fill: #fff; stroke: #57606a; stroke-width: 1.2; }
 svg .node.external rect { stroke-dasharray: 4 2; fill: #f6f8fa; }
@@ -175,11 +184,17 @@ export function formatGraphHtml(matrix: AccessMatrix, options: GraphHtmlOptions)
     "<body>",
     `<h1>${esc(options.title)}</h1>`,
     `<p class="meta">${matrix.sources.length} sources × ${matrix.targets.length} workload ports${env}: ${counts.allowed} allowed, ${counts.conditional} conditional, ${counts.denied} denied.</p>`,
-    '<div class="legend"><span><i class="swatch allowed"></i>allowed</span><span><i class="swatch conditional"></i>conditional (only some requests)</span><span><i class="swatch denied"></i>denied</span></div>',
+    `<p class="meta revision">Rendered from revision <code>${esc(options.revision)}</code>.</p>`,
     "<h2>Graph</h2>",
+    '<div class="legend graph-legend">' +
+      '<span><i class="line allowed"></i>solid: allowed (every request)</span>' +
+      '<span><i class="line conditional"></i>dashed: conditional (only the requests its label names)</span>' +
+      '<span><i class="node-key external"></i>dashed box: a caller that is not a workload here (gateway, plaintext client, other namespace)</span>' +
+      "<span>denied pairs have no edge</span></div>",
     `<figure>${svgGraph(matrix, graph)}</figure>`,
     "<h2>Matrix</h2>",
-    tableHtml(matrix),
+    '<div class="legend"><span><i class="swatch allowed"></i>allowed</span><span><i class="swatch conditional"></i>conditional (only some requests)</span><span><i class="swatch denied"></i>denied</span></div>',
+    `<div class="table-wrap">${tableHtml(matrix)}</div>`,
     matrix.notes.length === 0 ? "" : `<h2>Notes</h2><ul class="notes">${matrix.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`,
     "</body>",
     "</html>",
@@ -192,7 +207,7 @@ const GAP = 16;
 const NODE_W = 230;
 
 function svgGraph(matrix: AccessMatrix, graph: AccessGraph): string {
-  // Bipartite layout: callers on the left, workload ports on the right.
+  // Bipartite layout in a 1040-unit-wide view box: callers on the left, workload ports on the right.
   const left = matrix.sources;
   const right = matrix.targets;
   const width = 1040;
@@ -202,7 +217,8 @@ function svgGraph(matrix: AccessMatrix, graph: AccessGraph): string {
   const rightX = width - NODE_W - 16;
   const yOf = (i: number) => top + i * (NODE_H + GAP);
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="access graph">`,
+    // No fixed size: the SVG scales to the page's width (CSS), keeping its proportions.
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet" role="img" aria-label="access graph">`,
     `<text class="column-title" x="${leftX}" y="20">caller (identity)</text>`,
     `<text class="column-title" x="${rightX}" y="20">workload:port</text>`,
   ];

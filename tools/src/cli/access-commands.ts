@@ -11,6 +11,8 @@ import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
 import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
+import { useColor } from "./terminal.js";
+import { runGit } from "../util/git.js";
 
 /** `explain --env ENV --from SOURCE --to SERVICE:PORT [--method M] [--path P] [--header k=v]... [--jwt-claims FILE]` */
 export async function runExplainCommand(context: CommandContext): Promise<number> {
@@ -32,7 +34,11 @@ export async function runExplainCommand(context: CommandContext): Promise<number
     },
     { environment },
   );
-  await writeReport(format === "json" ? formatExplanationJson(explanation) : formatExplanationText(explanation), options.output, context.cwd);
+  await writeReport(
+    format === "json" ? formatExplanationJson(explanation) : formatExplanationText(explanation, { color: useColor(options.output) }),
+    options.output,
+    context.cwd,
+  );
   return EXIT.clean;
 }
 
@@ -41,14 +47,22 @@ export async function runGraphCommand(context: CommandContext): Promise<number> 
   const format = requireFormat(context.options.format, ["mermaid", "json", "html", "text"], "graph");
   const { environment, resources } = await renderOne(context);
   const matrix = computeAccessMatrix(resources, { environment });
-  const formats: Record<typeof format, () => string> = {
+  const formats: Record<typeof format, () => Promise<string> | string> = {
     mermaid: () => formatGraphMermaid(matrix),
     json: () => formatGraphJson(matrix),
-    html: () => formatGraphHtml(matrix, { title: `Who can reach whom: ${environment}` }),
-    text: () => formatAccessMatrixText(matrix),
+    html: async () => formatGraphHtml(matrix, { title: `Who can reach whom: ${environment}`, revision: await workingRevision(context.repoRoot) }),
+    text: () => formatAccessMatrixText(matrix, { color: useColor(context.options.output) }),
   };
-  await writeReport(formats[format](), context.options.output, context.cwd);
+  await writeReport(await formats[format](), context.options.output, context.cwd);
   return EXIT.clean;
+}
+
+/** The commit the working tree is at, and whether the policy in it differs from that commit. */
+async function workingRevision(repoRoot: string): Promise<string> {
+  const head = await runGit(repoRoot, ["rev-parse", "--short=12", "HEAD"]);
+  if (head.exitCode !== 0) return "a working tree that is not a git repository";
+  const status = await runGit(repoRoot, ["status", "--porcelain", "--", "base", "overlays", "environments"]);
+  return status.stdout.trim() === "" ? head.stdout.trim() : `${head.stdout.trim()} + uncommitted changes`;
 }
 
 async function renderOne(context: CommandContext): Promise<{ environment: string; resources: Resource[] }> {

@@ -4,19 +4,25 @@ import { UserError } from "../model/errors.js";
 import { runChecks, type CheckStages, type RunResult } from "../pipeline/run-checks.js";
 import { selectTargets, type CheckTarget } from "../pipeline/targets.js";
 import { resolveEnvironments } from "../render/environments.js";
-import { checkKustomizationFiles, checkSharedFolders, findKustomizationFiles } from "../render/check-kustomizations.js";
+import { checkKustomizationFiles, checkSharedFolders, findKustomizationFiles, UNREACHED_RULE } from "../render/check-kustomizations.js";
 import { renderEnvironment, type RenderFailure } from "../render/render-environment.js";
-import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
 import { checkWorkflows } from "../workflows/check-workflows.js";
+import { dryRunTargets } from "../server-dry-run/dry-run-targets.js";
 import { checkArgoCd } from "../argocd/check-argocd.js";
 import { checkGenerated } from "../generate/check-generated.js";
+import { WORKLOAD_UNREACHED_RULE } from "../generate/check-wiring.js";
 import { allChecks } from "../pipeline/check-catalog.js";
 import { formatRunResult, REPORT_FORMATS } from "../report/format-run-result.js";
 import { sarifContext } from "./report-context.js";
 import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
+import { EXIT } from "./exit-codes.js";
+import { exitCodeFor } from "./findings-exit-code.js";
+import { requireFormat } from "./options.js";
+import type { CommonOptions, Format } from "./option-table.js";
+import { configuredResult, repositoryConfig } from "./repository-config.js";
+import { readStandardInput, STDIN } from "./standard-input.js";
+import { progress, useColor } from "./terminal.js";
 import { ISTIO_ANALYZERS } from "../lint/istio-analyzers.js";
-import { exitCodeFor, EXIT } from "./exit-codes.js";
-import { requireFormat, type CommonOptions, type Format } from "./options.js";
 import { writeReport } from "./write-report.js";
 import { packageConfig } from "../util/package-config.js";
 import { maskText } from "../mask/mask-secrets.js";
@@ -32,11 +38,20 @@ const SHARED_KUSTOMIZE_DIRS = ["base", "overlays"];
 
 export async function runCheckCommand(context: CommandContext): Promise<number> {
   const { options } = context;
-  requireFormat(options.format, REPORT_FORMATS, "check");
-  const environments = await resolveEnvironments(context.repoRoot, [...options.positionals, ...options.environments]);
+  if (!options.serverDryRun && (options.kubeconfig !== undefined || options.context !== undefined)) {
+    throw new UserError("check takes --kubeconfig and --context only with --server-dry-run");
+  }
+  const config = await repositoryConfig(context.repoRoot);
+  const named = [...options.positionals, ...options.environments];
+  const environments = await resolveEnvironments(context.repoRoot, named.length > 0 ? named : (config.environments ?? []));
   const targets = await selectTargets({ ...selection(context), paths: [], environments });
+  const rendered = targets.reduce((sum, target) => sum + target.resources.length, 0);
+  let argocdObjects = 0;
   if (await hasFolder(context.repoRoot, ARGOCD_DIR)) {
-    targets.push(...(await selectTargets({ ...selection(context), cwd: context.repoRoot, paths: [ARGOCD_DIR], environments: [] })));
+    const argocd = await selectTargets({ ...selection(context), cwd: context.repoRoot, paths: [ARGOCD_DIR], environments: [] });
+    argocdObjects = argocd.reduce((sum, target) => sum + target.resources.length, 0);
+    progress(options, `read ${ARGOCD_DIR}/: ${argocdObjects} Argo CD objects (AppProjects and Applications, checked apart from the environments they deploy)`);
+    targets.push(...argocd);
   }
   const renderedEnvironments = new Map(targets.flatMap((t) => (t.environment === undefined ? [] : [[t.environment, t.resources] as const])));
   targets.push({
@@ -44,35 +59,63 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
     resources: [],
     loadFindings: await checkArgoCd(context.repoRoot, { renderedEnvironments, render: options.cache ? {} : { cacheDir: false } }),
   });
-  targets.push({ environment: undefined, resources: [], loadFindings: await checkGenerated(context.repoRoot) });
-  // Environments were rendered above; what they do not reach below base/ and overlays/ is named here.
-  targets.push({ environment: undefined, resources: [], loadFindings: await checkSharedFolders(context.repoRoot, SHARED_KUSTOMIZE_DIRS, selection(context).render) });
+  const generated = await checkGenerated(context.repoRoot, renderedEnvironments);
+  targets.push({ environment: undefined, resources: [], loadFindings: generated });
+  // Environments were rendered above; what they do not reach below base/ and overlays/ is named
+  // here, once: a workload folder of the catalog is an error of its own (check-wiring).
+  const unreachedWorkloads = new Set(generated.filter((f) => f.ruleId === WORKLOAD_UNREACHED_RULE).map((f) => path.posix.dirname(f.location?.file ?? "")));
+  const shared = await checkSharedFolders(context.repoRoot, SHARED_KUSTOMIZE_DIRS, selection(context).render);
+  targets.push({
+    environment: undefined,
+    resources: [],
+    loadFindings: shared.filter((f) => f.ruleId !== UNREACHED_RULE || !unreachedWorkloads.has(path.posix.dirname(f.location?.file ?? ""))),
+  });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
-  return report(context, targets, { validate: true, lint: true });
+  if (options.serverDryRun) {
+    const byEnvironment = await dryRunTargets(targets, {
+      ...(options.kubeconfig === undefined ? {} : { kubeconfig: path.resolve(context.cwd, options.kubeconfig) }),
+      ...(options.context === undefined ? {} : { context: options.context }),
+    });
+    for (const target of targets) target.loadFindings.push(...(target.environment === undefined ? [] : (byEnvironment.get(target.environment) ?? [])));
+  }
+  const breakdown = argocdObjects === 0 ? undefined : `${rendered} rendered, ${argocdObjects} Argo CD objects in ${ARGOCD_DIR}/`;
+  return report(context, targets, { validate: true, lint: true }, breakdown === undefined ? {} : { breakdown });
 }
 
 export async function runValidateCommand(context: CommandContext): Promise<number> {
-  requireFormat(context.options.format, REPORT_FORMATS, "validate");
-  const targets = await selectTargets({ ...selection(context), paths: context.options.positionals });
-  const kustomizations = await findKustomizationFiles(context.options.positionals.map((p) => path.resolve(context.cwd, p)));
+  const targets = await selectInputs(context);
+  const kustomizations = await findKustomizationFiles(filePaths(context).map((p) => path.resolve(context.cwd, p)));
   targets.push({ environment: undefined, resources: [], loadFindings: await checkKustomizationFiles(context.repoRoot, kustomizations, selection(context).render) });
   return report(context, targets, { validate: true, lint: false });
 }
 
 export async function runLintCommand(context: CommandContext): Promise<number> {
-  requireFormat(context.options.format, REPORT_FORMATS, "lint");
-  const targets = await selectTargets({ ...selection(context), paths: context.options.positionals });
-  return report(context, targets, { validate: false, lint: true });
+  return report(context, await selectInputs(context), { validate: false, lint: true });
 }
 
-export async function runSchemasCommand(context: CommandContext): Promise<number> {
-  const [action, dir, ...extra] = context.options.positionals;
-  if (action !== "export" || !context.options.kubeconform || dir === undefined || extra.length > 0) {
-    throw new UserError("usage: mesh-policy schemas export --kubeconform DIR");
+/** The paths given (`-` is standard input, read once), the named environments, or the configured ones. */
+async function selectInputs(context: CommandContext): Promise<CheckTarget[]> {
+  const { options } = context;
+  const paths = filePaths(context);
+  const readsStdin = options.positionals.includes(STDIN);
+  const config = await repositoryConfig(context.repoRoot);
+  const environments = paths.length === 0 && !readsStdin && options.environments.length === 0 ? (config.environments ?? []) : options.environments;
+  const targets = paths.length > 0 || environments.length > 0 || !readsStdin ? await selectTargets({ ...selection(context), paths, environments }) : [];
+  if (!readsStdin) return targets;
+  const stdin = await readStandardInput();
+  // Files and standard input are one set of objects: references between them resolve.
+  const files = paths.length > 0 ? targets[0] : undefined;
+  if (files !== undefined) {
+    files.resources.push(...stdin.resources);
+    files.loadFindings.push(...stdin.findings);
+  } else {
+    targets.unshift({ environment: undefined, resources: stdin.resources, loadFindings: stdin.findings });
   }
-  const { files, schemaLocation } = await exportKubeconformSchemas(path.resolve(context.cwd, dir));
-  process.stderr.write(`wrote ${files} schemas; use: kubeconform -strict -schema-location '${schemaLocation}' FILE...\n`);
-  return EXIT.clean;
+  return targets;
+}
+
+function filePaths(context: CommandContext): string[] {
+  return context.options.positionals.filter((p) => p !== STDIN);
 }
 
 export async function runRenderCommand(context: CommandContext): Promise<number> {
@@ -81,11 +124,12 @@ export async function runRenderCommand(context: CommandContext): Promise<number>
   await resolveEnvironments(context.repoRoot, [environment]);
   const rendered = await renderEnvironment(context.repoRoot, environment, context.options.cache ? {} : { cacheDir: false });
   await writeReport(rendered.yaml, context.options.output, context.cwd);
-  process.stderr.write(`rendered ${environment}: ${rendered.resources.length} resources (kustomize ${rendered.kustomizeVersion})\n`);
+  progress(context.options, `rendered ${environment}: ${rendered.resources.length} resources (kustomize ${rendered.kustomizeVersion})`);
   return EXIT.clean;
 }
 
 export async function runRulesCommand(context: CommandContext): Promise<number> {
+  if (context.options.positionals.length > 0) throw new UserError("rules takes no arguments: mesh-policy rules [--format text|json|markdown]");
   const formatters: Partial<Record<Format, () => string>> = {
     text: () => formatRulesText(allChecks()),
     json: () => formatRulesJson(allChecks()),
@@ -105,9 +149,7 @@ function selection(context: CommandContext) {
     environments: context.options.environments,
     render: context.options.cache ? {} : { cacheDir: false as const },
     onRendered: (environment: string, detail: { resources: number; kustomizeVersion: string; fromCache: boolean }) => {
-      process.stderr.write(
-        `rendered ${environment}: ${detail.resources} resources (kustomize ${detail.kustomizeVersion}${detail.fromCache ? ", cached" : ""})\n`,
-      );
+      progress(context.options, `rendered ${environment}: ${detail.resources} resources (kustomize ${detail.kustomizeVersion}${detail.fromCache ? ", cached" : ""})`);
       warnOnVersionDrift(detail.kustomizeVersion);
     },
     onRenderFailed: (label: string, failure: RenderFailure) => {
@@ -116,16 +158,23 @@ function selection(context: CommandContext) {
   };
 }
 
-async function report(context: CommandContext, targets: CheckTarget[], stages: Omit<CheckStages, "skipKinds">): Promise<number> {
-  const result: RunResult = await runChecks(targets, {
+async function report(context: CommandContext, targets: CheckTarget[], stages: Omit<CheckStages, "skipKinds">, text: { breakdown?: string } = {}): Promise<number> {
+  const { options } = context;
+  const checked: RunResult = await runChecks(targets, {
     ...stages,
-    skipKinds: new Set(context.options.skipKinds),
-    ...(stages.validate && context.options.kubeconform ? { kubeconform: { repoRoot: context.repoRoot } } : {}),
+    skipKinds: new Set(options.skipKinds),
+    ...(stages.validate && options.kubeconform ? { kubeconform: { repoRoot: context.repoRoot } } : {}),
   });
+  const result = configuredResult(checked, await repositoryConfig(context.repoRoot));
   // Finding messages quote inputs (values, tool output): masked like every other output.
-  const text = formatResult({ ...result, findings: result.findings.map((finding) => ({ ...finding, message: maskText(finding.message) })) }, context.options.format);
-  await writeReport(text, context.options.output, context.cwd);
-  return exitCodeFor(result.findings, context.options.failOn);
+  const masked = { ...result, findings: result.findings.map((finding) => ({ ...finding, message: maskText(finding.message) })) };
+  const formatted = formatRunResult(masked, requireFormat(options.format, REPORT_FORMATS, "this command"), sarifContext(), {
+    color: useColor(options.output),
+    quiet: options.quiet,
+    ...text,
+  });
+  await writeReport(formatted, options.output, context.cwd);
+  return exitCodeFor(result.findings, options.failOn);
 }
 
 let warnedVersion = false;
@@ -139,10 +188,6 @@ function warnOnVersionDrift(version: string): void {
     `warning: kustomize ${version} is not ${pinned}, the version Argo CD ${packageConfig().argocdVersion} bundles; ` +
       `run \`bash tools/install-tools.sh\` so that what is checked is what Argo CD applies\n`,
   );
-}
-
-function formatResult(result: RunResult, format: Format): string {
-  return formatRunResult(result, requireFormat(format, REPORT_FORMATS, "this command"), sarifContext());
 }
 
 async function hasFolder(root: string, name: string): Promise<boolean> {

@@ -15,6 +15,8 @@ import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
 import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
+import { useColor } from "./terminal.js";
+import { configuredResult, repositoryConfig } from "./repository-config.js";
 
 /**
  * `diff --base REF [--head REF] [ENV...]`: what Argo CD changes in each environment when the head
@@ -49,7 +51,7 @@ export async function runDiffCommand(context: CommandContext): Promise<number> {
       argocd: !pinned,
     });
     report = comparison.report;
-    if (options.format === "markdown") extras = { findingsByEnvironment: await findingsAfterMerge(comparison.deployed, options.skipKinds) };
+    if (options.format === "markdown") extras = { findingsByEnvironment: await findingsAfterMerge(repoRoot, comparison.deployed, options.skipKinds) };
   }
   await writeReport(formatReport(report, context, extras), options.output, context.cwd);
   return options.exitCode && report.summary.changesOnMerge ? EXIT.findings : EXIT.clean;
@@ -75,7 +77,7 @@ function formatReport(report: DiffReport, context: CommandContext, extras: DiffM
     case "markdown":
       return formatDiffMarkdown(report, extras);
     default:
-      return formatDiffText(report, { color: process.stdout.isTTY === true && context.options.output === undefined });
+      return formatDiffText(report, { color: useColor(context.options.output) });
   }
 }
 
@@ -83,9 +85,9 @@ function formatReport(report: DiffReport, context: CommandContext, extras: DiffM
  * The summary table's findings column: the checks of each environment that changes on merge, as
  * Argo CD will render it after the merge, reusing that render.
  */
-async function findingsAfterMerge(deployed: ReadonlyMap<string, readonly Resource[]>, skipKinds: readonly string[]): Promise<Record<string, FindingCounts>> {
+async function findingsAfterMerge(repoRoot: string, deployed: ReadonlyMap<string, readonly Resource[]>, skipKinds: readonly string[]): Promise<Record<string, FindingCounts>> {
   const targets: CheckTarget[] = [...deployed].map(([environment, resources]) => ({ environment, resources: [...resources], loadFindings: [] }));
-  const result = await runChecks(targets, { validate: true, lint: true, skipKinds: new Set(skipKinds) });
+  const result = configuredResult(await runChecks(targets, { validate: true, lint: true, skipKinds: new Set(skipKinds) }), await repositoryConfig(repoRoot));
   const counts: Record<string, FindingCounts> = {};
   for (const environment of deployed.keys()) {
     const own = result.findings.filter((f) => environmentsOf(f).includes(environment));

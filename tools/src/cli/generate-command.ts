@@ -4,9 +4,14 @@ import { UserError } from "../model/errors.js";
 import type { RunResult } from "../pipeline/run-checks.js";
 import { formatRunResult, REPORT_FORMATS } from "../report/format-run-result.js";
 import type { CommandContext } from "./commands.js";
-import { EXIT, exitCodeFor } from "./exit-codes.js";
-import { requireFormat, type CommonOptions } from "./options.js";
+import { EXIT } from "./exit-codes.js";
+import { exitCodeFor } from "./findings-exit-code.js";
+import type { CommonOptions } from "./option-table.js";
+import { requireFormat } from "./options.js";
+import { configuredResult, repositoryConfig } from "./repository-config.js";
+import { useColor } from "./terminal.js";
 import { sarifContext } from "./report-context.js";
+import { painter, SEVERITY_COLOUR } from "../report/paint.js";
 import { writeReport } from "./write-report.js";
 
 /**
@@ -23,10 +28,12 @@ export async function runGenerateCommand(context: CommandContext): Promise<numbe
   const result = await generate(context.repoRoot);
   const lines = [...result.written.map((file) => `wrote ${file}`), ...result.removed.map((file) => `removed ${file}`)];
   const total = result.written.length + result.unchanged.length;
-  lines.push(
-    `generate: ${total} files from ${CATALOG_FILE}: ${result.written.length} written, ${result.removed.length} removed, ${result.unchanged.length} unchanged`,
-  );
-  await writeReport(`${lines.join("\n")}\n`, options.output, context.cwd);
+  if (!options.quiet) {
+    lines.push(
+      `generate: ${total} files from ${CATALOG_FILE}: ${result.written.length} written, ${result.removed.length} removed, ${result.unchanged.length} unchanged`,
+    );
+  }
+  await writeReport(lines.length === 0 ? "" : `${lines.join("\n")}\n`, options.output, context.cwd);
   return EXIT.clean;
 }
 
@@ -35,19 +42,22 @@ async function runGenerateCheck(context: CommandContext): Promise<number> {
   const { files } = await generateInMemory(repoRoot);
   const { drift } = await compareWithTree(repoRoot, files);
   const findings = driftFindings(drift);
-  const result: RunResult = {
-    findings,
-    summary: { environments: 0, resources: files.length, errors: findings.length, warnings: 0, infos: 0, suppressed: 0 },
-  };
-  const text = formatCheck(options.format, result, drift, files.length);
+  const result = configuredResult(
+    { findings, summary: { environments: 0, resources: files.length, errors: findings.length, warnings: 0, infos: 0, suppressed: 0 } },
+    await repositoryConfig(repoRoot),
+  );
+  const text = formatCheck(options, result, drift, files.length);
   await writeReport(text, options.output, context.cwd);
-  return exitCodeFor(findings, options.failOn);
+  return exitCodeFor(result.findings, options.failOn);
 }
 
-function formatCheck(format: CommonOptions["format"], result: RunResult, drift: readonly Drift[], fileCount: number): string {
-  const reportFormat = requireFormat(format, REPORT_FORMATS, "generate --check");
+function formatCheck(options: CommonOptions, result: RunResult, drift: readonly Drift[], fileCount: number): string {
+  const reportFormat = requireFormat(options.format, REPORT_FORMATS, "generate --check");
   if (reportFormat !== "text") return formatRunResult(result, reportFormat, sarifContext());
-  return formatCheckText(drift, result.findings.map((f) => `${f.location?.file ?? ""}:1: error [${f.ruleId}] ${f.message}`), fileCount);
+  const paint = painter(useColor(options.output));
+  const lines = result.findings.map((f) => `${f.location?.file ?? ""}:1: ${paint(SEVERITY_COLOUR[f.severity] ?? "bold", f.severity)} [${f.ruleId}] ${f.message}`);
+  if (options.quiet) return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+  return formatCheckText(drift, lines, fileCount);
 }
 
 function formatCheckText(drift: readonly Drift[], lines: readonly string[], fileCount: number): string {

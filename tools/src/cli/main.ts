@@ -1,68 +1,60 @@
 #!/usr/bin/env node
 import path from "node:path";
-import { displayPath } from "../load/load-paths.js";
+import { likelyMeant } from "../util/did-you-mean.js";
 import { UserError } from "../model/errors.js";
-import {
-  runCheckCommand,
-  runLintCommand,
-  runRenderCommand,
-  runRulesCommand,
-  runSchemasCommand,
-  runValidateCommand,
-  type CommandContext,
-} from "./commands.js";
-import type { CommandName } from "../model/command-names.js";
-import { maskText } from "../mask/mask-secrets.js";
-import { runExplainCommand, runGraphCommand } from "./access-commands.js";
-import { runDiffCommand } from "./diff-command.js";
-import { runDriftCommand } from "./drift-command.js";
-import { runGenerateCommand } from "./generate-command.js";
-import { runPromoteCommand } from "./promote-command.js";
-import { EXIT } from "./exit-codes.js";
-import { HELP } from "./help.js";
-import { parseCommonOptions } from "./options.js";
-import { checkOutputPath } from "./write-report.js";
 import { configureLimits, parseLimitOptions } from "../util/limits.js";
 import { packageVersion } from "../util/package-config.js";
+import { COMMANDS, findCommand, type CommandSpec } from "./command-table.js";
+import { EXIT } from "./exit-codes.js";
+import { formatCommandHelp, formatHelp } from "./help.js";
+import { parseCommonOptions } from "./options.js";
+import { checkOutputPath } from "./write-report.js";
 
-const COMMANDS: Record<CommandName, (context: CommandContext) => Promise<number>> = {
-  check: runCheckCommand,
-  render: runRenderCommand,
-  validate: runValidateCommand,
-  lint: runLintCommand,
-  diff: runDiffCommand,
-  explain: runExplainCommand,
-  graph: runGraphCommand,
-  promote: runPromoteCommand,
-  drift: runDriftCommand,
-  generate: runGenerateCommand,
-  rules: runRulesCommand,
-  schemas: runSchemasCommand,
-};
-
+/**
+ * The entry point: finds the command in the table, parses its options, and imports and runs its
+ * implementation. --help, --version and the usage errors load nothing of the pipeline.
+ */
 async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined) {
-    process.stderr.write(HELP);
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    process.stderr.write(formatHelp());
     return EXIT.usage;
   }
-  if (command === "--help" || command === "-h" || command === "help" || rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(HELP);
+  if (first === "--help" || first === "-h" || first === "help") {
+    const topic = rest[0];
+    if (topic === undefined) process.stdout.write(formatHelp());
+    else process.stdout.write(formatCommandHelp(commandNamed(topic)));
     return EXIT.clean;
   }
-  if (command === "--version" || command === "version") {
+  if (first === "--version" || first === "version") {
     process.stdout.write(`mesh-policy ${packageVersion()}\n`);
     return EXIT.clean;
   }
-  const run = (COMMANDS as Partial<Record<string, (context: CommandContext) => Promise<number>>>)[command];
-  if (run === undefined) throw new UserError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
-  const cwd = process.cwd();
-  const options = parseCommonOptions(rest);
+  const command = commandNamed(first);
+  const ownArguments = rest.indexOf("--") === -1 ? rest : rest.slice(0, rest.indexOf("--"));
+  if (ownArguments.includes("--help") || ownArguments.includes("-h")) {
+    process.stdout.write(formatCommandHelp(command));
+    return EXIT.clean;
+  }
+  const options = parseCommonOptions(rest, command.name);
   configureLimits({ ...parseLimitOptions(options.limits), remoteResources: options.allowRemoteResources });
+  const cwd = process.cwd();
   // Where results will be written is checked before any work is done.
   if (options.output !== undefined) await checkOutputPath(options.output, cwd);
-  if (options.prBody !== undefined) await checkOutputPath(options.prBody, cwd, "--pr-body");
+  if (options.prBody !== undefined && options.prBody !== "-") await checkOutputPath(options.prBody, cwd, "--pr-body");
+  const run = await command.load();
   return run({ repoRoot: cwd, cwd, options });
+}
+
+function commandNamed(name: string): CommandSpec {
+  const command = findCommand(name);
+  if (command !== undefined) return command;
+  const names = COMMANDS.map((c) => c.name);
+  if (name.startsWith("-")) {
+    throw new UserError(`${name} before a command: write mesh-policy COMMAND [OPTIONS] (commands: ${names.join(", ")}; mesh-policy --help)`);
+  }
+  const guess = likelyMeant(name, names);
+  throw new UserError(`unknown command "${name}"${guess === undefined ? "" : `; did you mean "${guess}"?`} (commands: ${names.join(", ")}; mesh-policy --help)`);
 }
 
 /**
@@ -72,7 +64,8 @@ async function main(argv: readonly string[]): Promise<number> {
  * UserError's details (a failing tool's own output) follow with --verbose. Messages and details
  * are masked like every other output.
  */
-function reportError(error: unknown, { verbose }: { verbose: boolean }): number {
+async function reportError(error: unknown, { verbose }: { verbose: boolean }): Promise<number> {
+  const { maskText } = await import("../mask/mask-secrets.js");
   if (process.env["MESH_POLICY_DEBUG"] === "1" && error instanceof Error) process.stderr.write(`${error.stack ?? ""}\n`);
   if (error instanceof UserError) {
     process.stderr.write(`mesh-policy: ${maskText(error.message)}\n`);
@@ -81,7 +74,7 @@ function reportError(error: unknown, { verbose }: { verbose: boolean }): number 
   }
   const system = error as Partial<NodeJS.ErrnoException>;
   if (error instanceof Error && typeof system.code === "string" && typeof system.syscall === "string") {
-    const where = system.path === undefined ? "" : ` ${displayPath(path.resolve(system.path), process.cwd())}`;
+    const where = system.path === undefined ? "" : ` ${shownPath(system.path)}`;
     process.stderr.write(`mesh-policy: cannot ${system.syscall}${where} (${system.code}); check that the path exists, is the kind of file expected, and may be read or written\n`);
     return EXIT.usage;
   }
@@ -93,11 +86,19 @@ function reportError(error: unknown, { verbose }: { verbose: boolean }): number 
   return EXIT.internal;
 }
 
+/** Relative to the working folder when inside it: messages hold no absolute paths of the user's. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return (relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative).split(path.sep).join("/");
+}
+
+const VERBOSE = new Set(["--verbose", "-v"]);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
-    process.exitCode = reportError(error, { verbose: process.argv.includes("--verbose") });
+  async (error: unknown) => {
+    process.exitCode = await reportError(error, { verbose: process.argv.some((arg) => VERBOSE.has(arg)) });
   },
 );

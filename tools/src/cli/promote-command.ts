@@ -1,7 +1,7 @@
 import path from "node:path";
 import { UserError } from "../model/errors.js";
 import { applyPromotion } from "../promote/apply-promotion.js";
-import { formatPromotionJson, formatPromotionText } from "../promote/format-promotion.js";
+import { formatPromotionBody, formatPromotionJson, formatPromotionText } from "../promote/format-promotion.js";
 import { DEFAULT_MIN_SOAK_HOURS, planPromotion } from "../promote/plan-promotion.js";
 import { FORCEABLE_GATES, isUpToDate, type GateId } from "../promote/promotion-plan.js";
 import { defaultCacheDir } from "../render/render-environment.js";
@@ -9,12 +9,17 @@ import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
 import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
+import { progress, useColor } from "./terminal.js";
+
+/** `--pr-body -`: the body on stdout. */
+const STDOUT = "-";
 
 /**
  * `promote FROM TO [--revision SHA] [--allow-rollback] [--dry-run] [--pr-body FILE]
  * [--min-soak-hours N] [--force-gates soak,window] [--format text|json] [--output FILE]`:
  * plans the promotion, prints the plan, and (unless --dry-run) rewrites `targetRevision` of TO's
- * Application and writes the pull-request body.
+ * Application and writes the pull-request body (`--pr-body -`: on stdout, the plan then goes to
+ * --output). With --dry-run, --pr-body previews the body and nothing else is written.
  *
  * Exit codes: 0 promoted, or promotable with --dry-run (or nothing to promote; nothing is written
  * then); 1 when a gate refuses the promotion (the plan is printed, nothing is written); 2 for
@@ -27,6 +32,10 @@ export async function runPromoteCommand(context: CommandContext): Promise<number
     throw new UserError("usage: mesh-policy promote FROM TO [--revision SHA] [--allow-rollback] [--dry-run] [--pr-body FILE] [--min-soak-hours N] [--force-gates soak,window]");
   }
   requireFormat(options.format, ["text", "json"], "promote");
+  const bodyToStdout = options.prBody === STDOUT;
+  if (bodyToStdout && options.output === undefined) {
+    throw new UserError("--pr-body - prints the pull-request body on stdout, where the plan goes too: send the plan to a file with --output FILE, or the body to --pr-body FILE");
+  }
   const minSoakHours = options.minSoakHours === undefined ? DEFAULT_MIN_SOAK_HOURS : Number(options.minSoakHours);
   if (options.minSoakHours !== undefined && (options.minSoakHours.trim() === "" || !Number.isFinite(minSoakHours) || minSoakHours < 0)) {
     throw new UserError(`--min-soak-hours ${options.minSoakHours} is not a number of hours (0 or more)`);
@@ -44,18 +53,18 @@ export async function runPromoteCommand(context: CommandContext): Promise<number
     forceGates,
     cacheDir: options.cache ? defaultCacheDir(context.repoRoot) : false,
   });
-  const report =
-    options.format === "json"
-      ? formatPromotionJson(plan)
-      : formatPromotionText(plan, { color: process.stdout.isTTY === true && options.output === undefined });
+  const report = options.format === "json" ? formatPromotionJson(plan) : formatPromotionText(plan, { color: useColor(options.output) });
   await writeReport(report, options.output, context.cwd);
 
   if (isUpToDate(plan)) {
-    process.stderr.write(`nothing to promote: ${to} already runs ${plan.candidate.commit.slice(0, 12)}; nothing written\n`);
+    progress(options, `nothing to promote: ${to} already runs ${plan.candidate.commit.slice(0, 12)}; nothing written`);
     return EXIT.clean;
   }
   if (options.dryRun === true) {
-    process.stderr.write(`dry run: nothing written${plan.refusals.length > 0 ? "; a real run would be refused" : ""}\n`);
+    // The body is a preview: written where --pr-body says, and nothing else is.
+    if (options.prBody !== undefined) await writeReport(formatPromotionBody(plan), bodyToStdout ? undefined : options.prBody, context.cwd);
+    const preview = options.prBody === undefined ? "" : bodyToStdout ? "; the pull-request body is on stdout" : `; the pull-request body is in ${options.prBody}`;
+    progress(options, `dry run: ${plan.application.file} not changed${preview}${plan.refusals.length > 0 ? "; a real run would be refused" : ""}`);
     return plan.refusals.length > 0 ? EXIT.findings : EXIT.clean;
   }
   // A gate that refuses is a finding about the candidate, like a failing check: exit 1, not 2.
@@ -69,11 +78,13 @@ export async function runPromoteCommand(context: CommandContext): Promise<number
   }
   const applied = await applyPromotion(plan, {
     repoRoot: context.repoRoot,
-    ...(options.prBody === undefined ? {} : { prBodyFile: path.resolve(context.cwd, options.prBody) }),
+    ...(options.prBody === undefined || bodyToStdout ? {} : { prBodyFile: path.resolve(context.cwd, options.prBody) }),
   });
-  process.stderr.write(
+  if (bodyToStdout) process.stdout.write(formatPromotionBody(plan));
+  progress(
+    options,
     `promoted ${from} to ${to}: ${applied.file} now pins ${plan.candidate.commit}` +
-      `${applied.prBodyFile === undefined ? "" : `; pull-request body in ${options.prBody ?? ""}`}\n`,
+      `${applied.prBodyFile === undefined ? (bodyToStdout ? "; pull-request body on stdout" : "") : `; pull-request body in ${options.prBody ?? ""}`}`,
   );
   return EXIT.clean;
 }

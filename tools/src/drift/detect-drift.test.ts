@@ -1,284 +1,234 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { ARGOCD_NAMESPACE } from "../../harness/argocd.js";
+import { Harness, type KubeCluster } from "../../harness/harness.js";
+import { GitRepository } from "../../test/helpers/git-repository.js";
 import type { CommandContext } from "../cli/commands.js";
 import { runDriftCommand } from "../cli/drift-command.js";
 import { parseCommonOptions } from "../cli/options.js";
 import { UserError } from "../model/errors.js";
 import type { JsonObject } from "../model/resource.js";
-import { renderEnvironment } from "../render/render-environment.js";
 import { detectDrift, type DriftReport } from "./detect-drift.js";
-import { kubeconfigFor, startFakeApiServer, type FakeApiServer } from "./fixtures/fake-api-server.js";
 import { formatDriftText } from "./format-drift.js";
+import { SHOP_PROD_FILES } from "../../test/fixtures/shop-prod.js";
 
-const REPO_URL = "https://example.com/shop/policy.git";
-
-/** A tiny repository: environment prod renders a Namespace, a ServiceAccount, a Service, a VirtualService and an ALLOW policy. */
-const FILES: Record<string, string> = {
-  "environments/prod/kustomization.yaml": [
-    "apiVersion: kustomize.config.k8s.io/v1beta1",
-    "kind: Kustomization",
-    "buildMetadata: [originAnnotations]",
-    "resources:",
-    "  - namespace.yaml",
-    "  - api.yaml",
-    "",
-  ].join("\n"),
-  "environments/prod/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio-injection: enabled\n",
-  "environments/prod/api.yaml": [
-    "apiVersion: v1",
-    "kind: ServiceAccount",
-    "metadata:",
-    "  name: api",
-    "  namespace: shop",
-    "---",
-    "apiVersion: v1",
-    "kind: Service",
-    "metadata:",
-    "  name: api",
-    "  namespace: shop",
-    "spec:",
-    "  selector:",
-    "    app: api",
-    "  ports:",
-    "    - name: http",
-    "      port: 8080",
-    "---",
-    "apiVersion: networking.istio.io/v1",
-    "kind: VirtualService",
-    "metadata:",
-    "  name: api",
-    "  namespace: shop",
-    "spec:",
-    "  hosts:",
-    "    - api",
-    "  http:",
-    "    - name: default",
-    "      route:",
-    "        - destination:",
-    "            host: api",
-    "            subset: stable",
-    "          weight: 80",
-    "        - destination:",
-    "            host: api",
-    "            subset: canary",
-    "          weight: 20",
-    "---",
-    "apiVersion: security.istio.io/v1",
-    "kind: AuthorizationPolicy",
-    "metadata:",
-    "  name: api-allow-web",
-    "  namespace: shop",
-    "spec:",
-    "  selector:",
-    "    matchLabels:",
-    "      app: api",
-    "  action: ALLOW",
-    "  rules:",
-    "    - from:",
-    "        - source:",
-    "            principals: [cluster.local/ns/shop/sa/web]",
-    "",
-  ].join("\n"),
-  "argocd/project.yaml": [
-    "apiVersion: argoproj.io/v1alpha1",
-    "kind: AppProject",
-    "metadata:",
-    "  name: mesh-policy",
-    "spec:",
-    "  sourceRepos:",
-    `    - ${REPO_URL}`,
-    "---",
-    "apiVersion: argoproj.io/v1alpha1",
-    "kind: Application",
-    "metadata:",
-    "  name: policy-prod",
-    "spec:",
-    "  project: mesh-policy",
-    "  source:",
-    `    repoURL: ${REPO_URL}`,
-    "    path: environments/prod",
-    "  destination:",
-    "    name: prod",
-    "    namespace: shop",
-    "",
-  ].join("\n"),
-};
-
-const KINDS = [
-  { apiVersion: "v1", kind: "Namespace", namespaced: false },
-  { apiVersion: "v1", kind: "ServiceAccount", namespaced: true },
-  { apiVersion: "v1", kind: "Service", namespaced: true },
-  { apiVersion: "v1", kind: "ConfigMap", namespaced: true },
-  { apiVersion: "networking.istio.io/v1", kind: "VirtualService", namespaced: true },
-  { apiVersion: "networking.istio.io/v1", kind: "DestinationRule", namespaced: true },
-  { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", namespaced: true },
-];
-
-let root: string;
-let server: FakeApiServer;
-let kubeconfig: string;
-let rendered: JsonObject[];
-
-/**
- * What the API server holds after Argo CD applied the render: the same objects plus what the
- * server and kubectl add (uid, resourceVersion, managedFields, status, defaults, annotations).
- */
-function asLive(object: JsonObject): JsonObject {
-  const live = structuredClone(object) as JsonObject & { metadata: JsonObject & { annotations?: Record<string, string>; labels?: Record<string, string> } };
-  const { metadata } = live;
-  const annotations = { ...(metadata.annotations ?? {}) };
-  delete annotations["config.kubernetes.io/origin"];
-  const id = `${String(live["kind"])}:${String(metadata["namespace"] ?? "")}/${String(metadata["name"])}`;
-  metadata.annotations = { ...annotations, "argocd.argoproj.io/tracking-id": `policy-prod:${id}`, "kubectl.kubernetes.io/last-applied-configuration": "{}" };
-  metadata["uid"] = `uid-${id}`;
-  metadata["resourceVersion"] = "4242";
-  metadata["generation"] = 3;
-  metadata["creationTimestamp"] = "2024-01-01T00:00:00Z";
-  metadata["managedFields"] = [{ manager: "argocd-controller", operation: "Apply", apiVersion: String(live["apiVersion"]) }];
-  if (live["kind"] === "Namespace") {
-    metadata.labels = { ...(metadata.labels ?? {}), "kubernetes.io/metadata.name": String(metadata["name"]) };
-    live["spec"] = { finalizers: ["kubernetes"] };
-    live["status"] = { phase: "Active" };
-  }
-  if (live["kind"] === "Service") {
-    const spec = live["spec"] as { ports: Array<Record<string, unknown>> } & JsonObject;
-    spec.ports = spec.ports.map((port) => ({ ...port, protocol: "TCP", targetPort: port["port"] }));
-    Object.assign(spec, { type: "ClusterIP", clusterIP: "10.0.0.12", clusterIPs: ["10.0.0.12"], sessionAffinity: "None", ipFamilies: ["IPv4"] });
-    live["status"] = { loadBalancer: {} };
-  }
-  if (live["kind"] === "ServiceAccount") live["secrets"] = [{ name: "api-token-x" }];
-  return live;
+/** The project and the Application that deploys prod from this repository (automated, no self-heal: hand edits stay). */
+function argocdFiles(repoURL: string): Record<string, string> {
+  return {
+    "argocd/project.yaml": [
+      "apiVersion: argoproj.io/v1alpha1",
+      "kind: AppProject",
+      "metadata:",
+      "  name: mesh-policy",
+      "  namespace: argocd",
+      "spec:",
+      "  sourceRepos:",
+      `    - ${repoURL}`,
+      "  destinations:",
+      "    - name: prod",
+      "      namespace: shop",
+      "  clusterResourceWhitelist:",
+      "    - group: ''",
+      "      kind: Namespace",
+      "  namespaceResourceWhitelist:",
+      "    - group: '*'",
+      "      kind: '*'",
+      "---",
+      "apiVersion: argoproj.io/v1alpha1",
+      "kind: Application",
+      "metadata:",
+      "  name: policy-prod",
+      "  namespace: argocd",
+      "spec:",
+      "  project: mesh-policy",
+      "  source:",
+      `    repoURL: ${repoURL}`,
+      "    targetRevision: main",
+      "    path: environments/prod",
+      "  destination:",
+      "    name: prod",
+      "    namespace: shop",
+      "  syncPolicy:",
+      "    automated:",
+      "      prune: false",
+      "      selfHeal: false",
+      "",
+    ].join("\n"),
+  };
 }
 
-function liveObject(kind: string, name: string): JsonObject {
-  const found = rendered.find((o) => o["kind"] === kind && (o["metadata"] as JsonObject)["name"] === name);
-  if (found === undefined) throw new Error(`no rendered ${kind} ${name}`);
-  return asLive(found);
+let harness: Harness;
+let management: KubeCluster;
+let prod: KubeCluster;
+let repository: GitRepository;
+
+const VIRTUAL_SERVICE = { apiVersion: "networking.istio.io/v1", kind: "VirtualService", namespace: "shop", name: "api" };
+const POLICY = { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", namespace: "shop", name: "api-allow-web" };
+const NAMESPACE = { apiVersion: "v1", kind: "Namespace", name: "shop" };
+
+const detect = (kubeconfig = prod.kubeconfig): Promise<DriftReport> => detectDrift({ repoRoot: repository.root, environment: "prod", kubeconfig, render: { cacheDir: false } });
+
+function context(args: string[], kubeconfig = prod.kubeconfig): CommandContext {
+  return { repoRoot: repository.root, cwd: repository.root, options: { ...parseCommonOptions(args), kubeconfig } };
 }
 
-function context(args: string[]): CommandContext {
-  return { repoRoot: root, cwd: root, options: { ...parseCommonOptions(args), kubeconfig } as CommandContext["options"] };
-}
-
-const detect = (): Promise<DriftReport> => detectDrift({ repoRoot: root, environment: "prod", kubeconfig, render: { cacheDir: false } });
-
-beforeEach(async () => {
-  root = await mkdtemp(path.join(tmpdir(), "mesh-policy-drift-"));
-  for (const [file, text] of Object.entries(FILES)) {
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await writeFile(path.join(root, file), text);
+beforeAll(async () => {
+  harness = await Harness.start("drift");
+  [management, prod] = await Promise.all([harness.cluster("argocd", { crds: ["argo-cd"] }), harness.cluster("prod", { crds: ["istio"] })]);
+  repository = await GitRepository.create("mesh-policy-drift-");
+  await repository.write({ ...SHOP_PROD_FILES, ...argocdFiles(`file://${repository.root}`) });
+  const commit = await repository.commit("prod policy");
+  await harness.argocd({ management, clusters: { prod } });
+  for (const document of parseAllDocuments(await readFile(path.join(repository.root, "argocd/project.yaml"), "utf8"))) {
+    await management.api.apply(document.toJS() as JsonObject, "kubectl");
   }
-  rendered = (await renderEnvironment(root, "prod", { cacheDir: false })).resources.map((r) => r.object);
-  server = await startFakeApiServer(structuredClone(KINDS));
-  for (const object of rendered) server.put(asLive(object));
-  // What every namespace has, and Istio adds: never "extra".
-  server.put({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: "shop" } });
-  server.put({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "istio-ca-root-cert", namespace: "shop" }, data: {} });
-  kubeconfig = path.join(root, "kubeconfig.yaml");
-  await writeFile(kubeconfig, kubeconfigFor(server.url));
+  // Argo CD has synced the render: every object applied, the last sync of this commit succeeded.
+  await management.api.waitForObject({ apiVersion: "argoproj.io/v1alpha1", kind: "Application", namespace: ARGOCD_NAMESPACE, name: "policy-prod" }, "synced", (app) => {
+    const status = app["status"] as { sync?: { status?: string; revision?: string }; operationState?: { phase?: string } } | undefined;
+    return status?.sync?.status === "Synced" && status.sync.revision === commit && status.operationState?.phase === "Succeeded" ? true : undefined;
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await harness?.stop();
+  await repository?.dispose();
 });
 
-afterEach(async () => {
-  await server.close();
-  await rm(root, { recursive: true, force: true });
-});
-
-describe("detectDrift against a fake API server (no real cluster here)", () => {
-  it("is in sync when the cluster holds what the repository renders, defaults, status and annotations aside", async () => {
+describe("drift against kube-apiserver v1.34.2 after Argo CD v3.5.7 synced the environment", () => {
+  it("is in sync when the cluster holds what Argo CD applied: defaults, status, tracking and server fields aside", async () => {
     const report = await detect();
-    expect(report).toMatchObject({ version: 1, environment: "prod", application: "policy-prod", rendered: 5, inSync: 5, missing: [], extra: [], changed: [] });
-    expect(report.cluster).toEqual({ context: "fake-prod", server: server.url });
-    expect(server.requests).toContain("GET /apis/networking.istio.io/v1/namespaces/shop/virtualservices/api");
-    expect(server.requests).toContain("GET /apis/security.istio.io/v1/namespaces/shop/authorizationpolicies");
+    expect(report).toMatchObject({ version: 1, environment: "prod", application: "policy-prod", revision: null, rendered: 5, inSync: 5, missing: [], extra: [], changed: [] });
+    expect(report.cluster).toEqual({ context: "prod", server: prod.server });
+    // What the API server and Argo CD really added, which drift must not report.
+    const service = await prod.api.get({ apiVersion: "v1", kind: "Service", namespace: "shop", name: "api" });
+    expect(service?.["spec"]).toMatchObject({ type: "ClusterIP", clusterIP: expect.stringMatching(/^10\.96\./) as unknown, ports: [{ protocol: "TCP", targetPort: 8080 }] });
+    expect((service?.["metadata"] as JsonObject)["annotations"]).toMatchObject({ "argocd.argoproj.io/tracking-id": "policy-prod:/Service:shop/api" });
 
-    const output = path.join(root, "drift.txt");
+    const output = path.join(repository.root, "drift.txt");
     expect(await runDriftCommand(context(["prod", "--output", output]))).toBe(0);
     expect(await readFile(output, "utf8")).toBe(
-      `mesh-policy drift: prod (policy-prod) against context fake-prod, ${server.url}\n\n` +
-        "in sync: 5 objects rendered: 5 in sync, 0 missing, 0 changed; 0 extra in the cluster\n",
+      `mesh-policy drift: prod (policy-prod) against context prod, ${prod.server}\n\n` + "in sync: 5 objects rendered: 5 in sync, 0 missing, 0 changed; 0 extra in the cluster\n",
     );
   });
 
-  it("reports an object the cluster does not have as missing, and a kind it does not serve as such", async () => {
-    server.remove("security.istio.io/v1", "AuthorizationPolicy", "shop", "api-allow-web");
-    server.kinds = server.kinds.filter((k) => k.kind !== "VirtualService");
-    const report = await detect();
-    expect(report.missing).toEqual([
-      { group: "security.istio.io", kind: "AuthorizationPolicy", namespace: "shop", name: "api-allow-web", apiVersion: "security.istio.io/v1", source: "environments/prod/api.yaml", reason: "not-found" },
-      { group: "networking.istio.io", kind: "VirtualService", namespace: "shop", name: "api", apiVersion: "networking.istio.io/v1", source: "environments/prod/api.yaml", reason: "kind-not-served" },
-    ]);
-    expect(report.inSync).toBe(3);
-    expect(formatDriftText(report)).toContain(
-      "  missing VirtualService shop/api (environments/prod/api.yaml): the cluster does not serve networking.istio.io/v1 VirtualService (is its CRD installed?)\n",
-    );
-    expect(await runDriftCommand(context(["prod", "--output", path.join(root, "drift.txt")]))).toBe(1);
+  it("reports fields changed by hand with the repository's file and line", async () => {
+    await prod.api.mergePatch(VIRTUAL_SERVICE, {
+      spec: { http: [{ name: "default", route: [{ destination: { host: "api", subset: "stable" }, weight: 50 }, { destination: { host: "api", subset: "canary" }, weight: 50 }] }] },
+    });
+    await prod.api.mergePatch(NAMESPACE, { metadata: { labels: { "istio-injection": null } } });
+    try {
+      const report = await detect();
+      expect(report.inSync).toBe(3);
+      expect(report.changed.map((c) => [c.kind, c.name, c.changes.map((f) => [f.path, f.op, f.old, f.new, f.source?.line])])).toEqual([
+        ["Namespace", "shop", [["metadata.labels", "added", undefined, { "istio-injection": "enabled" }, 5]]],
+        [
+          "VirtualService",
+          "api",
+          [
+            ["spec.http[name=default].route[0].weight", "changed", 50, 80, 33],
+            ["spec.http[name=default].route[1].weight", "changed", 50, 20, 37],
+          ],
+        ],
+      ]);
+      expect(formatDriftText(report)).toContain(
+        "  changed VirtualService shop/api (environments/prod/api.yaml): - cluster, + repository\n" +
+          "    @@ spec.http[name=default].route[0].weight @@ environments/prod/api.yaml:33\n    - 50\n    + 80\n",
+      );
+      const json = path.join(repository.root, "drift.json");
+      expect(await runDriftCommand(context(["prod", "--format", "json", "--output", json]))).toBe(1);
+      expect(JSON.parse(await readFile(json, "utf8"))).toMatchObject({ version: 1, changed: [{ kind: "Namespace" }, { kind: "VirtualService" }] });
+    } finally {
+      await prod.api.mergePatch(VIRTUAL_SERVICE, {
+        spec: { http: [{ name: "default", route: [{ destination: { host: "api", subset: "stable" }, weight: 80 }, { destination: { host: "api", subset: "canary" }, weight: 20 }] }] },
+      });
+      await prod.api.mergePatch(NAMESPACE, { metadata: { labels: { "istio-injection": "enabled" } } });
+    }
+    expect((await detect()).changed).toEqual([]);
   });
 
-  it("reports objects of a rendered kind in a managed namespace that the repository does not render, unless another Application tracks them", async () => {
+  it("masks a credential the cluster holds where the repository sets a field, in text and JSON", async () => {
+    const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsZWFrZWQifQ.c2lnbmF0dXJlLW9mLWEtdG9rZW4";
+    await prod.api.mergePatch(POLICY, { spec: { rules: [{ from: [{ source: { principals: [jwt] } }] }] } });
+    try {
+      const report = await detect();
+      expect(report.changed.map((c) => [c.kind, c.changes.map((f) => [f.path, f.old, f.new])])).toEqual([
+        ["AuthorizationPolicy", [["spec.rules[0].from[0].source.principals", ["***"], ["cluster.local/ns/shop/sa/web"]]]],
+      ]);
+      const json = path.join(repository.root, "drift.json");
+      expect(await runDriftCommand(context(["prod", "--format", "json", "--output", json]))).toBe(1);
+      for (const output of [formatDriftText(report), await readFile(json, "utf8")]) {
+        expect(output).toContain("***");
+        expect(output).not.toContain("c2lnbmF0dXJlLW9mLWEtdG9rZW4");
+      }
+    } finally {
+      await prod.api.mergePatch(POLICY, { spec: { rules: [{ from: [{ source: { principals: ["cluster.local/ns/shop/sa/web"] } }] }] } });
+    }
+    expect((await detect()).changed).toEqual([]);
+  });
+
+  it("reports an object deleted by hand as missing", async () => {
+    const saved = await prod.api.get(POLICY);
+    await prod.api.delete(POLICY);
+    try {
+      const report = await detect();
+      expect(report.missing).toEqual([
+        { group: "security.istio.io", kind: "AuthorizationPolicy", namespace: "shop", name: "api-allow-web", apiVersion: "security.istio.io/v1", source: "environments/prod/api.yaml", reason: "not-found" },
+      ]);
+      expect(report.inSync).toBe(4);
+      expect(await runDriftCommand(context(["prod", "--output", path.join(repository.root, "drift.txt")]))).toBe(1);
+    } finally {
+      const { metadata, ...rest } = saved as JsonObject & { metadata: JsonObject };
+      await prod.api.apply({ ...rest, metadata: { name: metadata["name"], namespace: metadata["namespace"], annotations: metadata["annotations"] } });
+    }
+    expect((await detect()).missing).toEqual([]);
+  });
+
+  it("reports objects added by hand in a managed namespace, unless another Application tracks them", async () => {
     const policy = (name: string, tracking?: string): JsonObject => ({
       apiVersion: "security.istio.io/v1",
       kind: "AuthorizationPolicy",
       metadata: { name, namespace: "shop", ...(tracking === undefined ? {} : { annotations: { "argocd.argoproj.io/tracking-id": `${tracking}:security.istio.io/AuthorizationPolicy:shop/${name}` } }) },
       spec: { action: "ALLOW", rules: [{}] },
     });
-    server.put(policy("allow-everyone"));
-    server.put(policy("left-behind", "policy-prod"));
-    server.put(policy("someone-elses", "other-app"));
-    const report = await detect();
-    expect(report.extra).toEqual([
-      { group: "security.istio.io", kind: "AuthorizationPolicy", namespace: "shop", name: "allow-everyone", apiVersion: "security.istio.io/v1", tracking: "untracked" },
-      { group: "security.istio.io", kind: "AuthorizationPolicy", namespace: "shop", name: "left-behind", apiVersion: "security.istio.io/v1", tracking: "this-application" },
-    ]);
-    expect(formatDriftText(report)).toContain("  extra   AuthorizationPolicy shop/allow-everyone: not in the repository, not tracked by Argo CD (created by hand?)\n");
+    const added = [policy("allow-everyone"), policy("left-behind", "policy-prod"), policy("someone-elses", "other-app")];
+    for (const object of added) await prod.api.apply(object);
+    try {
+      const report = await detect();
+      expect(report.extra).toEqual([
+        { group: "security.istio.io", kind: "AuthorizationPolicy", namespace: "shop", name: "allow-everyone", apiVersion: "security.istio.io/v1", tracking: "untracked" },
+        { group: "security.istio.io", kind: "AuthorizationPolicy", namespace: "shop", name: "left-behind", apiVersion: "security.istio.io/v1", tracking: "this-application" },
+      ]);
+      expect(formatDriftText(report)).toContain("  extra   AuthorizationPolicy shop/allow-everyone: not in the repository, not tracked by Argo CD (created by hand?)\n");
+    } finally {
+      for (const object of added) await prod.api.delete({ ...POLICY, name: String((object["metadata"] as JsonObject)["name"]) });
+    }
   });
 
-  it("reports a field the repository sets that the cluster holds differently, with the repository's file and line", async () => {
-    const virtualService = liveObject("VirtualService", "api");
-    const route = ((virtualService["spec"] as JsonObject)["http"] as JsonObject[])[0]?.["route"] as JsonObject[];
-    (route[0] as JsonObject)["weight"] = 50;
-    (route[1] as JsonObject)["weight"] = 50;
-    server.put(virtualService);
-    const namespace = liveObject("Namespace", "shop");
-    delete ((namespace["metadata"] as JsonObject)["labels"] as JsonObject)["istio-injection"];
-    server.put(namespace);
-    const report = await detect();
-    expect(report.inSync).toBe(3);
-    expect(report.changed.map((c) => [c.kind, c.name, c.changes.map((f) => [f.path, f.op, f.old, f.new, f.source?.line])])).toEqual([
-      ["Namespace", "shop", [["metadata.labels", "added", undefined, { "istio-injection": "enabled" }, 5]]],
-      [
-        "VirtualService",
-        "api",
-        [
-          ["spec.http[name=default].route[0].weight", "changed", 50, 80, 33],
-          ["spec.http[name=default].route[1].weight", "changed", 50, 20, 37],
-        ],
-      ],
+  it("reports every object missing from a cluster without them, and a kind it does not serve as such", async () => {
+    const bare = await harness.cluster("bare");
+    const report = await detect(bare.kubeconfig);
+    expect(report.missing.map((m) => [m.kind, m.reason])).toEqual([
+      ["AuthorizationPolicy", "kind-not-served"],
+      ["Namespace", "not-found"],
+      ["Service", "not-found"],
+      ["ServiceAccount", "not-found"],
+      ["VirtualService", "kind-not-served"],
     ]);
     expect(formatDriftText(report)).toContain(
-      "  changed VirtualService shop/api (environments/prod/api.yaml): - cluster, + repository\n" +
-        "    @@ spec.http[name=default].route[0].weight @@ environments/prod/api.yaml:33\n    - 50\n    + 80\n",
+      "  missing VirtualService shop/api (environments/prod/api.yaml): the cluster does not serve networking.istio.io/v1 VirtualService (is its CRD installed?)\n",
     );
-    const json = path.join(root, "drift.json");
-    expect(await runDriftCommand(context(["prod", "--format", "json", "--output", json]))).toBe(1);
-    expect(JSON.parse(await readFile(json, "utf8"))).toMatchObject({ version: 1, changed: [{ kind: "Namespace" }, { kind: "VirtualService" }] });
   });
 
-  it("fails with a clear error (exit 2 through UserError) when the cluster cannot be reached", async () => {
-    await server.close();
-    server = await startFakeApiServer([]); // closed again in afterEach
-    const unreachable = path.join(root, "unreachable.yaml");
-    await writeFile(unreachable, kubeconfigFor("http://127.0.0.1:9", "gone"));
-    const run = runDriftCommand({ ...context(["prod"]), options: { ...context(["prod"]).options, kubeconfig: unreachable } as CommandContext["options"] });
+  it("fails with a clear error (exit 2 through UserError) when the cluster cannot be reached or refuses the credentials", async () => {
+    const unreachable = path.join(repository.root, "unreachable.json");
+    await writeFile(unreachable, (await readFile(prod.kubeconfig, "utf8")).replace(prod.server, "https://127.0.0.1:9"));
+    const run = runDriftCommand(context(["prod"], unreachable));
     await expect(run).rejects.toBeInstanceOf(UserError);
-    await expect(run).rejects.toThrow(/^cannot reach the cluster for GET .* \(context gone, server http:\/\/127\.0\.0\.1:9\): .*ECONNREFUSED.*; check the kubeconfig/);
-  });
-
-  it("fails with a clear error when the cluster refuses the credentials, or the kubeconfig does not exist", async () => {
-    await writeFile(kubeconfig, kubeconfigFor(server.url).replace("token: test-token", "token: wrong"));
-    await expect(detect()).rejects.toThrow(/^the cluster refused GET .* \(HTTP 401, context fake-prod, server http:\/\/127\.0\.0\.1:\d+\): the kubeconfig's credentials were not accepted/);
-    await expect(detectDrift({ repoRoot: root, environment: "prod", kubeconfig: path.join(root, "nope.yaml"), render: { cacheDir: false } })).rejects.toThrow(/--kubeconfig .*nope\.yaml: no such file/);
-    await expect(detectDrift({ repoRoot: root, environment: "qa", kubeconfig })).rejects.toThrow(/unknown environment "qa"/);
+    await expect(run).rejects.toThrow(/^cannot reach the cluster for GET .* \(context prod, server https:\/\/127\.0\.0\.1:9\): .*ECONNREFUSED.*; check the kubeconfig/);
+    await expect(detect(prod.unprivilegedKubeconfig)).rejects.toThrow(/^the cluster refused GET .* \(HTTP 403, context prod, server https:\/\/127\.0\.0\.1:\d+\): the kubeconfig's credentials may not read it/);
+    await expect(detect(path.join(repository.root, "nope.yaml"))).rejects.toThrow(/--kubeconfig .*nope\.yaml: no such file/);
+    await expect(detectDrift({ repoRoot: repository.root, environment: "qa", kubeconfig: prod.kubeconfig })).rejects.toThrow(/unknown environment "qa"/);
   });
 });

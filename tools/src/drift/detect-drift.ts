@@ -6,8 +6,12 @@ import { compareKeys } from "../diff/normalize.js";
 import { apiGroupOf, isJsonObject, type Resource } from "../model/resource.js";
 import { resolveEnvironments } from "../render/environments.js";
 import { renderEnvironment, type RenderOptions } from "../render/render-environment.js";
+import { renderAtRevision } from "../diff/render-revision.js";
+import { UserError } from "../model/errors.js";
+import { COMMIT_SHA } from "../util/git.js";
 import { isClusterGenerated, liveResource, trackingOf, type Tracking } from "./compare-live.js";
 import { connectCluster, type ConnectOptions, type LiveCluster } from "./kube-client.js";
+import { forEachLimited } from "../util/for-each-limited.js";
 
 /** Bumped when a field of {@link DriftReport} changes meaning or goes away. */
 export const DRIFT_REPORT_VERSION = 1;
@@ -32,6 +36,8 @@ export interface DriftReport {
   cluster: { context: string; server: string };
   /** The Argo CD Application that deploys the environment, when argocd/ has one. */
   application: string | null;
+  /** The commit rendered: the one the Application is pinned to (prod); null: the working tree (an Application that follows a branch). */
+  revision: string | null;
   /** How many objects the environment renders. */
   rendered: number;
   inSync: number;
@@ -48,6 +54,8 @@ export interface DetectDriftOptions {
   environment: string;
   /** A kubeconfig file; the user's default when absent. */
   kubeconfig?: string;
+  /** A context of the kubeconfig; its current context when absent. */
+  context?: string;
   timeoutMs?: number;
   render?: RenderOptions;
   /** A cluster connection to use instead of the kubeconfig's (tests). */
@@ -58,7 +66,9 @@ const CONCURRENCY = 8;
 
 /**
  * Compares what the repository renders for `environment` with the live objects of the cluster
- * the kubeconfig's current context points at. Every rendered object is read (GET) and compared
+ * the kubeconfig's current context points at. The render is the working tree's, unless the
+ * environment's Application is pinned to a commit: then it is that commit's, which is what Argo CD
+ * deploys. Every rendered object is read (GET) and compared
  * on the fields the repository sets (see {@link projectLive}); for every namespaced kind the
  * environment renders, each namespace it renders into is listed to find objects the repository
  * does not have (skipping those another Argo CD Application tracks and those the cluster makes
@@ -67,22 +77,30 @@ const CONCURRENCY = 8;
 export async function detectDrift(options: DetectDriftOptions): Promise<DriftReport> {
   const { repoRoot, environment } = options;
   await resolveEnvironments(repoRoot, [environment]);
-  const rendered = await renderEnvironment(repoRoot, environment, options.render);
-  const application = await applicationFor(repoRoot, environment);
+  const deployed = await applicationFor(repoRoot, environment);
+  const application = deployed?.name;
+  const revision = deployed?.targetRevision !== undefined && COMMIT_SHA.test(deployed.targetRevision) ? deployed.targetRevision : undefined;
+  const resources = revision === undefined ? (await renderEnvironment(repoRoot, environment, options.render)).resources : await renderPinned(repoRoot, environment, revision, options.render);
   const connect: ConnectOptions = {
     ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
+    ...(options.context === undefined ? {} : { context: options.context }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
   const cluster = options.cluster ?? connectCluster(connect);
   try {
-    return await compareWithCluster(cluster, environment, rendered.resources, application);
+    return await compareWithCluster(cluster, environment, resources, { application, revision });
   } finally {
     // One failed request ends the run: nothing still in flight may keep the process waiting.
     cluster.close();
   }
 }
 
-async function compareWithCluster(cluster: LiveCluster, environment: string, resources: readonly Resource[], application: string | undefined): Promise<DriftReport> {
+async function compareWithCluster(
+  cluster: LiveCluster,
+  environment: string,
+  resources: readonly Resource[],
+  { application, revision }: { application: string | undefined; revision: string | undefined },
+): Promise<DriftReport> {
   const missing: MissingObject[] = [];
   const changed: ResourceChange[] = [];
   let inSync = 0;
@@ -109,6 +127,7 @@ async function compareWithCluster(cluster: LiveCluster, environment: string, res
     environment,
     cluster: { context: cluster.context, server: cluster.server },
     application: application ?? null,
+    revision: revision ?? null,
     rendered: resources.length,
     inSync,
     missing: missing.sort(compareResourceIds),
@@ -121,13 +140,23 @@ export function hasDrift(report: DriftReport): boolean {
   return report.missing.length + report.extra.length + report.changed.length > 0;
 }
 
-async function applicationFor(repoRoot: string, environment: string): Promise<string | undefined> {
+async function applicationFor(repoRoot: string, environment: string): Promise<{ name: string; targetRevision: string | undefined } | undefined> {
   const argocd = await loadArgoCd(repoRoot);
   const own = new Set((argocd.projects.get(POLICY_PROJECT)?.sourceRepos ?? []).map(normalizeGitUrl));
-  const found = argocd.applications.filter((application) =>
-    application.sources.some((source) => (own.size === 0 || own.has(normalizeGitUrl(source.repoURL))) && environmentOf(application, source) === environment),
+  const found = argocd.applications.flatMap((application) =>
+    application.sources
+      .filter((source) => (own.size === 0 || own.has(normalizeGitUrl(source.repoURL))) && environmentOf(application, source) === environment)
+      .map((source) => ({ name: application.name, targetRevision: source.targetRevision })),
   );
-  return found.length === 1 ? found[0]?.name : undefined;
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** What a pinned Application deploys: the environment as its commit renders it (the working tree may be ahead). */
+async function renderPinned(repoRoot: string, environment: string, commit: string, render: RenderOptions = {}): Promise<Resource[]> {
+  const tree = await renderAtRevision({ repoRoot, ref: commit, environments: [environment], ...(render.cacheDir === undefined ? {} : { cacheDir: render.cacheDir }) });
+  const resources = tree.environments.get(environment);
+  if (resources === undefined) throw new UserError(`environment ${environment} does not exist at ${commit.slice(0, 12)}, the commit its Application is pinned to`);
+  return resources;
 }
 
 async function findExtra(cluster: LiveCluster, resources: readonly Resource[], application: string | undefined): Promise<ExtraObject[]> {
@@ -166,15 +195,4 @@ function idKey(id: ResourceId): string {
 function sourceOf(resource: Resource): { source?: string } {
   const file = resource.origin.file;
   return file !== "" && !file.startsWith("/") ? { source: file } : {};
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

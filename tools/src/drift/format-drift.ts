@@ -1,29 +1,32 @@
 import { describeResource } from "../diff/diff-report.js";
 import { fieldChangeLines } from "../diff/diff-lines.js";
 import type { DriftReport } from "./detect-drift.js";
+import { painter } from "../report/paint.js";
 
 /**
  * The drift for a terminal: one line per missing or extra object, the field changes of each
  * changed object (`-` the cluster's value, `+` the repository's), and one summary line.
  */
-export function formatDriftText(report: DriftReport): string {
+export function formatDriftText(report: DriftReport, options: { color?: boolean } = {}): string {
+  const paint = painter(options.color);
   const lines = [
-    `mesh-policy drift: ${report.environment} (${report.application ?? "no Application under argocd/"}) against context ${report.cluster.context || "(none)"}, ${report.cluster.server}`,
+    `mesh-policy drift: ${report.environment} (${report.application ?? "no Application under argocd/"}${report.revision === null ? "" : ` at its pinned commit ${report.revision.slice(0, 12)}`}) ` +
+      `against context ${report.cluster.context || "(none)"}, ${report.cluster.server}`,
   ];
   const blocks: Array<{ key: string; lines: string[] }> = [];
   for (const object of report.missing) {
     const why = object.reason === "kind-not-served" ? `the cluster does not serve ${object.apiVersion} ${object.kind} (is its CRD installed?)` : "not in the cluster";
-    blocks.push({ key: sortKey(object), lines: [`  missing ${describeResource(object)}${object.source === undefined ? "" : ` (${object.source})`}: ${why}`] });
+    blocks.push({ key: sortKey(object), lines: [`  ${paint("red", "missing")} ${describeResource(object)}${object.source === undefined ? "" : ` (${object.source})`}: ${why}`] });
   }
   for (const object of report.extra) {
     const who = object.tracking === "this-application" ? `tracked by ${report.application ?? "this Application"}` : "not tracked by Argo CD (created by hand?)";
-    blocks.push({ key: sortKey(object), lines: [`  extra   ${describeResource(object)}: not in the repository, ${who}`] });
+    blocks.push({ key: sortKey(object), lines: [`  ${paint("yellow", "extra")}   ${describeResource(object)}: not in the repository, ${who}`] });
   }
   for (const change of report.changed) {
     blocks.push({
       key: sortKey(change),
       lines: [
-        `  changed ${describeResource(change)}${change.source === undefined ? "" : ` (${change.source})`}: - cluster, + repository`,
+        `  ${paint("cyan", "changed")} ${describeResource(change)}${change.source === undefined ? "" : ` (${change.source})`}: - cluster, + repository`,
         ...change.changes.flatMap(fieldChangeLines).map((line) => `    ${line.sign === "@" ? line.text : line.sign === " " ? `  ${line.text}` : `${line.sign} ${line.text}`}`),
       ],
     });

@@ -1,11 +1,8 @@
-import path from "node:path";
-import os from "node:os";
 import { ApiException, createConfiguration, KubeConfig, KubernetesObjectApi, ServerConfiguration, type KubernetesObject } from "@kubernetes/client-node";
-import { existsSync } from "node:fs";
+import { BoundedRequests, boundedHttpLibrary, ClusterBoundError, clusterBounds } from "../cluster/bounded-http.js";
+import { loadKubeconfig, type KubeconfigOptions } from "../cluster/kubeconfig.js";
 import { UserError } from "../model/errors.js";
 import { isJsonObject, type JsonObject } from "../model/resource.js";
-import { currentLimits } from "../util/limits.js";
-import { boundedHttpLibrary, ClusterBoundError, type BoundedTransport } from "./bounded-http.js";
 
 /** How an object is named for a GET: what `KubernetesObjectApi.read` needs. */
 export interface ObjectRef {
@@ -28,17 +25,15 @@ export interface LiveCluster {
   close(): void;
 }
 
-export interface ConnectOptions {
-  /** A kubeconfig file; the user's default (`$KUBECONFIG`, `~/.kube/config`, in-cluster) when absent. */
-  kubeconfig?: string;
+export interface ConnectOptions extends KubeconfigOptions {
   /** Per request, body included; a cluster that does not answer in time is an error. Default: the run's limits. */
   timeoutMs?: number;
 }
 
 /** KubernetesObjectApi over the bounded transport, in the kubeconfig's default namespace. */
 class BoundedObjectApi extends KubernetesObjectApi {
-  constructor(config: KubeConfig, server: string, transport: BoundedTransport) {
-    super(createConfiguration({ baseServer: new ServerConfiguration(server, {}), authMethods: { default: config }, httpApi: transport.library }));
+  constructor(config: KubeConfig, server: string, requests: BoundedRequests) {
+    super(createConfiguration({ baseServer: new ServerConfiguration(server, {}), authMethods: { default: config }, httpApi: boundedHttpLibrary(requests) }));
     this.setDefaultNamespace(config);
   }
 }
@@ -50,48 +45,14 @@ class BoundedObjectApi extends KubernetesObjectApi {
  * credentials refused) are UserErrors that name the context and server.
  */
 export function connectCluster(options: ConnectOptions = {}): LiveCluster {
-  const config = new KubeConfig();
-  if (options.kubeconfig !== undefined) {
-    if (!existsSync(options.kubeconfig)) throw new UserError(`--kubeconfig ${options.kubeconfig}: no such file`);
-    try {
-      config.loadFromFile(options.kubeconfig);
-    } catch (error) {
-      throw new UserError(`cannot read kubeconfig ${options.kubeconfig}: ${(error as Error).message}`);
-    }
-  } else {
-    // loadFromDefault falls back to a made-up localhost:8080 cluster; say plainly that none is configured.
-    const kubeconfigEnv = process.env["KUBECONFIG"];
-    const defaultFile = path.join(os.homedir(), ".kube", "config");
-    const inCluster = process.env["KUBERNETES_SERVICE_HOST"] !== undefined;
-    if (!inCluster && (kubeconfigEnv === undefined || kubeconfigEnv === "") && !existsSync(defaultFile)) {
-      throw new UserError("no kubeconfig: $KUBECONFIG is not set and ~/.kube/config does not exist; pass --kubeconfig FILE for the cluster to compare with");
-    }
-    try {
-      config.loadFromDefault();
-    } catch (error) {
-      throw new UserError(`cannot load the kubeconfig ($KUBECONFIG or ~/.kube/config): ${(error as Error).message}; pass --kubeconfig FILE`);
-    }
-  }
-  const cluster = config.getCurrentCluster();
-  if (cluster === null) {
-    throw new UserError(
-      `the kubeconfig${options.kubeconfig === undefined ? "" : ` ${options.kubeconfig}`} has no current context with a cluster; ` +
-        `select one (kubectl config use-context NAME) or pass --kubeconfig FILE`,
-    );
-  }
-  const limits = currentLimits();
-  const transport = boundedHttpLibrary({
-    timeoutMs: options.timeoutMs ?? limits.clusterTimeMs,
-    maxBytes: limits.clusterResponseBytes,
-  });
-  const api = new BoundedObjectApi(config, cluster.server, transport);
-  const context = config.getCurrentContext();
-  const where = `context ${context || "(none)"}, server ${cluster.server}`;
+  const { config, context, server, where } = loadKubeconfig(options);
+  const requests = new BoundedRequests(clusterBounds(options.timeoutMs));
+  const api = new BoundedObjectApi(config, server, requests);
 
   return {
     context,
-    server: cluster.server,
-    close: () => transport.abortAll(),
+    server,
+    close: () => requests.abortAll(),
     async read(ref) {
       const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }) } };
       try {
@@ -157,7 +118,7 @@ function explain(error: unknown, what: string, where: string): Error {
   const detail = (cause.cause?.message ?? cause.message ?? String(error)).replace(/^Failed to fetch resource metadata for [^:]+: /, "");
   return new UserError(
     `cannot reach the cluster for ${what} (${where}): ${detail.split("\n")[0] ?? ""}; ` +
-      `check the kubeconfig (--kubeconfig FILE, $KUBECONFIG, the current context) and that the API server is reachable from here`,
+      `check the kubeconfig (--kubeconfig FILE, --context NAME, $KUBECONFIG) and that the API server is reachable from here`,
   );
 }
 

@@ -4,7 +4,7 @@ import { UserError } from "../model/errors.js";
 import { isInsideFolder } from "../util/inside-folder.js";
 import type { Finding } from "../model/finding.js";
 import { CATALOG_FILE, evaluateCatalog, type Catalog } from "./catalog.js";
-import { applyFileChanges, removeLeftoverSideFiles, type TransactionFs } from "./file-transaction.js";
+import { applyFileChanges, removeLeftoverSideFiles, type FileChanges, type TransactionFs } from "./file-transaction.js";
 import { isGeneratedText } from "./format-generated.js";
 import { generatePolicyFiles, GENERATED_ROOT, type GeneratedFile } from "./policy-files.js";
 
@@ -119,6 +119,17 @@ export interface GenerateResult {
  */
 export async function generate(repoRoot: string, options: { fs?: TransactionFs } = {}): Promise<GenerateResult> {
   const { files } = await generateInMemory(repoRoot);
+  const comparison = await planWrites(repoRoot, files);
+  await removeLeftoverSideFiles(touchedFolders(repoRoot, comparison), options.fs === undefined ? {} : { fs: options.fs });
+  await applyFileChanges(fileChanges(repoRoot, comparison), options.fs === undefined ? {} : { fs: options.fs });
+  return { written: comparison.writes.map((f) => f.path), removed: comparison.removals, unchanged: comparison.unchanged };
+}
+
+/**
+ * What writing `files` changes in the tree; refused (a UserError, nothing written) when a
+ * hand-written file sits where a generated one goes.
+ */
+export async function planWrites(repoRoot: string, files: readonly GeneratedFile[]): Promise<Comparison> {
   const comparison = await compareWithTree(repoRoot, files);
   const handWritten = comparison.drift.filter((d) => d.handWritten).map((d) => d.path);
   if (handWritten.length > 0) {
@@ -128,16 +139,20 @@ export async function generate(repoRoot: string, options: { fs?: TransactionFs }
         "otherwise give the workload another folder, or list a hand-written file in its extraResources under another name",
     );
   }
-  const folders = [...new Set([...files.map((f) => f.path), ...comparison.removals].map((p) => path.join(repoRoot, path.dirname(p))))];
-  await removeLeftoverSideFiles(folders, options.fs === undefined ? {} : { fs: options.fs });
-  await applyFileChanges(
-    {
-      writes: comparison.writes.map((file) => ({ file: path.join(repoRoot, file.path), content: file.content })),
-      removals: comparison.removals.map((file) => path.join(repoRoot, file)),
-    },
-    options.fs === undefined ? {} : { fs: options.fs },
-  );
-  return { written: comparison.writes.map((f) => f.path), removed: comparison.removals, unchanged: comparison.unchanged };
+  return comparison;
+}
+
+/** The folders a comparison writes to or removes from, absolute. */
+export function touchedFolders(repoRoot: string, comparison: Comparison): string[] {
+  return [...new Set([...comparison.writes.map((f) => f.path), ...comparison.removals].map((p) => path.join(repoRoot, path.dirname(p))))];
+}
+
+/** A comparison as the file changes of a transaction (absolute paths). */
+export function fileChanges(repoRoot: string, comparison: Comparison): FileChanges {
+  return {
+    writes: comparison.writes.map((file) => ({ file: path.join(repoRoot, file.path), content: file.content })),
+    removals: comparison.removals.map((file) => path.join(repoRoot, file)),
+  };
 }
 
 /** Findings for `generate --check` and `check`: one per stale, missing or extra generated file. */

@@ -8,6 +8,14 @@
 
 export interface OutlineValue {
   line: number;
+  /** Offsets in the text: the value's first token, and just after its last. */
+  start: number;
+  end: number;
+  /** Offsets of the brackets of the first object (`{`, `}`) or array (`[`, `]`); `close` is -1 when the text ends first. */
+  objectBrackets?: Brackets;
+  arrayBrackets?: Brackets;
+  /** The value is one object or array literal and nothing else (no `+ { ... }`, no call). */
+  literal?: boolean;
   /** The first `{ ... }` at the value's top level (`mesh.catalog { ... }`), if any. */
   object?: OutlineObject;
   /** The first `[ ... ]` at the value's top level, if any. */
@@ -26,15 +34,23 @@ export interface OutlineField {
 
 export type OutlineObject = Map<string, OutlineField>;
 
+export interface Brackets {
+  open: number;
+  close: number;
+}
+
 export interface OutlineArguments {
   positional: OutlineValue[];
   named: Map<string, OutlineValue>;
 }
 
-interface Token {
+export interface Token {
   kind: "id" | "string" | "number" | "punct";
   text: string;
   line: number;
+  /** Where the token starts in the text, and just after where it ends. */
+  offset: number;
+  endOffset: number;
 }
 
 /** The outline of a whole Jsonnet file: its one top-level expression. */
@@ -71,36 +87,57 @@ class Parser {
    * `assert c; body` stand for their body: a `;` starts the value again.
    */
   value(): OutlineValue {
-    let value: OutlineValue = { line: this.peek()?.line ?? 1 };
+    const startOf = () => this.peek()?.offset ?? this.textEnd();
+    let value: OutlineValue = { line: this.peek()?.line ?? 1, start: startOf(), end: startOf() };
     let tokens = 0;
     for (let token = this.peek(); token !== undefined; token = this.peek()) {
       if (token.kind === "punct" && [",", "}", "]", ")"].includes(token.text)) break;
       this.at++;
       if (token.text === ";") {
-        value = { line: this.peek()?.line ?? token.line };
+        value = { line: this.peek()?.line ?? token.line, start: startOf(), end: startOf() };
         tokens = 0;
         continue;
       }
       tokens++;
       if (token.kind === "string" && tokens === 1) value.string = token.text;
       else if (tokens > 1) delete value.string;
+      value.end = token.endOffset;
       if (token.kind !== "punct") continue;
       if (token.text === "{") {
         const object = this.objectBody();
-        value.object ??= object;
+        const close = this.close("}");
+        value.end = close?.endOffset ?? this.textEnd();
+        if (value.object === undefined) {
+          value.object = object;
+          value.objectBrackets = { open: token.offset, close: close?.offset ?? -1 };
+        }
       } else if (token.text === "[") {
         const items = this.arrayBody();
-        value.array ??= items;
+        const close = this.close("]");
+        value.end = close?.endOffset ?? this.textEnd();
+        if (value.array === undefined) {
+          value.array = items;
+          value.arrayBrackets = { open: token.offset, close: close?.offset ?? -1 };
+        }
       } else if (token.text === "(") {
         const args = this.argumentsBody();
+        value.end = this.close(")")?.endOffset ?? this.textEnd();
         value.args ??= args;
       }
     }
+    value.literal = tokens === 1 && (value.objectBrackets !== undefined || value.arrayBrackets !== undefined);
     return value;
   }
 
-  private close(text: string): void {
-    if (this.peek()?.text === text) this.at++;
+  private close(text: string): Token | undefined {
+    const token = this.peek();
+    if (token?.text !== text) return undefined;
+    this.at++;
+    return token;
+  }
+
+  private textEnd(): number {
+    return this.tokens.at(-1)?.endOffset ?? 0;
   }
 
   private objectBody(): OutlineObject {
@@ -125,12 +162,12 @@ class Parser {
       if (this.peek()?.text === "(") {
         this.at++;
         this.argumentsBody();
+        this.close(")");
       }
       this.skipFieldSeparator();
       const value = this.value();
       if (key.name !== undefined && !fields.has(key.name)) fields.set(key.name, { line: key.line, value });
     }
-    this.close("}");
     return fields;
   }
 
@@ -145,6 +182,7 @@ class Parser {
     if (token.text === "[") {
       this.at++;
       this.arrayBody();
+      this.close("]");
       return { name: undefined, line: token.line };
     }
     return undefined;
@@ -166,7 +204,6 @@ class Parser {
       items.push(this.value());
       if (this.at === before) this.at++;
     }
-    this.close("]");
     return items;
   }
 
@@ -187,14 +224,14 @@ class Parser {
       args.positional.push(this.value());
       if (this.at === before) this.at++;
     }
-    this.close(")");
     return args;
   }
 }
 
 const PUNCTUATION = ["+:::", "+::", "+:", ":::", "::", "==", "!=", "<=", ">=", "&&", "||", "<<", ">>"];
 
-function tokenize(text: string): Token[] {
+/** The tokens of a Jsonnet text (comments and white space dropped), with their lines and offsets. */
+export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let line = 1;
   let i = 0;
@@ -216,7 +253,7 @@ function tokenize(text: string): Token[] {
       const start = line;
       const end = text.indexOf("|||", i + 3);
       const stop = end === -1 ? text.length : end + 3;
-      tokens.push({ kind: "string", text: text.slice(i + 3, end === -1 ? text.length : end), line: start });
+      tokens.push({ kind: "string", text: text.slice(i + 3, end === -1 ? text.length : end), line: start, offset: i, endOffset: stop });
       advance(stop);
     } else if (c === "'" || c === '"' || (c === "@" && (text[i + 1] === "'" || text[i + 1] === '"'))) {
       const verbatim = c === "@";
@@ -236,21 +273,21 @@ function tokenize(text: string): Token[] {
           j++;
         }
       }
-      tokens.push({ kind: "string", text: value, line: start });
+      tokens.push({ kind: "string", text: value, line: start, offset: i, endOffset: Math.min(j + 1, text.length) });
       advance(j + 1);
     } else if (/[A-Za-z_$]/.test(c)) {
       let j = i + 1;
       while (j < text.length && /[A-Za-z0-9_]/.test(text[j] as string)) j++;
-      tokens.push({ kind: "id", text: text.slice(i, j), line });
+      tokens.push({ kind: "id", text: text.slice(i, j), line, offset: i, endOffset: j });
       advance(j);
     } else if (/[0-9]/.test(c)) {
       let j = i + 1;
       while (j < text.length && /[0-9.eE]/.test(text[j] as string)) j++;
-      tokens.push({ kind: "number", text: text.slice(i, j), line });
+      tokens.push({ kind: "number", text: text.slice(i, j), line, offset: i, endOffset: j });
       advance(j);
     } else {
       const punct = PUNCTUATION.find((p) => text.startsWith(p, i)) ?? c;
-      tokens.push({ kind: "punct", text: punct, line });
+      tokens.push({ kind: "punct", text: punct, line, offset: i, endOffset: i + punct.length });
       advance(i + punct.length);
     }
   }

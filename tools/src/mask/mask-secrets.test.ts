@@ -103,6 +103,7 @@ describe("masking by value: what a credential looks like, wherever it sits", () 
     ["a JWT", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl", "token ***"],
     ["a password assignment in code", 'local password = "hunter2"', 'local password = "***"'],
     ["a query-string token", "https://api.example.com/v1?access_token=abc123&x=1", "https://api.example.com/v1?access_token=***&x=1"],
+    ["a quoted path a tool echoes", "accumulating resources from 'password=hunter2.yaml': lstat /repo/base/password=hunter2.yaml", "accumulating resources from 'password=***': lstat /repo/base/password=***"],
   ])("%s", (_what, text, masked) => {
     expect(maskText(text)).toBe(masked);
   });
@@ -205,6 +206,7 @@ describe("every output path masks", () => {
       environment: "prod",
       cluster: { context: "c", server: "https://k8s.example.com" },
       application: null,
+      revision: null,
       rendered: 1,
       inSync: 0,
       missing: [],

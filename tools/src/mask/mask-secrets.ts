@@ -207,7 +207,8 @@ const PEM_BLOCK = /(-----BEGIN ([A-Z0-9 ]+)-----)[\s\S]*?(-----END \2-----|$)/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 /** `key = "value"`, `"key": "value"`, `key: value`, `key=value` (code, config text, query strings). */
 const QUOTED_ASSIGNMENT = /(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*(?:=>|==|=|:|,)\s*)(["'])((?:\\.|(?!\4)[^\\\n])*)\4/g;
-const KEY_AND_SEPARATOR = /(?:^|[\s?&;,{(])([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*/gm;
+// A key may also follow a quote or a path separator: tools echo `'password=x'` and `/dir/token=x`.
+const KEY_AND_SEPARATOR = /(?:^|[\s?&;,{(\['"/])([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*/gm;
 const BARE_VALUE = /^(?!["'\s])[^\s"',;&)}]+/;
 /** Nothing below can match a string without one of these. */
 const MAY_HOLD_SECRET = /-----BEGIN|:\/\/|eyJ|bearer|basic|digest|token|negotiate|apikey|api-key|bot\s|pass|pwd|secret|key|credential|auth|cookie/i;

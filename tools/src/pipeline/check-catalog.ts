@@ -1,6 +1,7 @@
 import { ARGOCD_CHECKS } from "../argocd/check-argocd.js";
 import { CATALOG_RULE } from "../generate/check-generated.js";
 import { GENERATED_STALE_RULE } from "../generate/generate.js";
+import { WORKLOAD_POOLS_RULE, WORKLOAD_UNREACHED_RULE } from "../generate/check-wiring.js";
 import { LINT_RULES } from "../lint/registry.js";
 import { RENDER_RULE } from "./targets.js";
 import { KUSTOMIZATION_RULE, UNREACHED_RULE } from "../render/check-kustomizations.js";
@@ -14,6 +15,7 @@ import { ADMISSION_RULE } from "../validate/admission-findings.js";
 import { API_VALIDATION_RULE } from "../validate/api-server-validation.js";
 import { KUBECONFORM_RULE } from "../validate/kubeconform.js";
 import { SCHEMA_RULE } from "../validate/schema-validation.js";
+import { SERVER_DRY_RUN_RULE } from "../server-dry-run/dry-run-findings.js";
 import { WORKFLOW_RULE } from "../workflows/check-workflows.js";
 
 /** What reporters need to know about a check, whether a lint rule or a built-in stage; reporters receive these. */
@@ -30,6 +32,8 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   ...ARGOCD_CHECKS,
   { id: GENERATED_STALE_RULE, severity: "error", summary: "Every file generated from base/catalog is what the catalog generates now (run mesh-policy generate)", docs: "README.md" },
   { id: CATALOG_RULE, severity: "error", summary: "base/catalog/catalog.jsonnet evaluates and passes its checks", docs: "README.md" },
+  { id: WORKLOAD_UNREACHED_RULE, severity: "error", summary: "Every workload of the catalog is deployed: some environment's kustomization reaches base/<folder>/", docs: "README.md" },
+  { id: WORKLOAD_POOLS_RULE, severity: "error", summary: "Every workload has connection-pool sizes in an environment that sizes the others (limits.yaml)", docs: "README.md" },
   { id: KUSTOMIZATION_RULE, severity: "error", summary: "Every kustomization and component under base/ and overlays/ loads in kustomize (no unknown fields, no broken references)", docs: "README.md" },
   { id: UNREACHED_RULE, severity: "warning", summary: "Every kustomization, component and YAML file under base/ and overlays/ is used by some environment", docs: "README.md" },
   { id: PATCH_TARGET_RULE, severity: "error", summary: "Every patch target selects an object (kustomize skips a patch that selects nothing without a word)", docs: "README.md" },
@@ -39,6 +43,12 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   { id: RESOURCE_SHAPE_RULE, severity: "error", summary: "Every document is an object with apiVersion, kind and metadata.name", docs: "README.md" },
   { id: API_VALIDATION_RULE, severity: "error", summary: "Every object passes the Kubernetes API server's own validation beyond the schema (names per kind, labels, annotations, Service ports and target ports, ConfigMap and Secret keys)", docs: "README.md" },
   { id: ADMISSION_RULE, severity: "error", summary: "Every Istio object passes the admission rules Istio enforces beyond its schema (CRD CEL rules, istiod's validating webhook)", docs: "tools/src/validate/admission/README.md" },
+  {
+    id: SERVER_DRY_RUN_RULE,
+    severity: "error",
+    summary: "check --server-dry-run: the cluster's API server and admission webhooks accept every rendered object (a dry-run, nothing persisted)",
+    docs: "README.md",
+  },
   { id: SCHEMA_RULE, severity: "error", summary: "Every object matches the JSON schema of its apiVersion and kind, unknown fields rejected", docs: "tools/schemas/README.md" },
   { id: SUPPRESSION_RULE, severity: "error", summary: "Every suppression annotation gives a reason and names a rule that exists", docs: "README.md" },
   { id: KUBECONFORM_RULE, severity: "error", summary: "kubeconform (validate --kubeconform) accepts every object our schema check accepts", docs: "tools/schemas/README.md" },

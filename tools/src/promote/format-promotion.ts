@@ -48,7 +48,9 @@ export function formatPromotionBody(plan: PromotionPlan): string {
   ];
   const forced = plan.gates.filter((gate) => gate.forced === true);
   if (forced.length > 0) {
-    lines.push("", `> **Forced gates:** ${forced.map((gate) => gate.id).join(", ")} did not pass and were overridden with \`--force-gates\`.`);
+    const names = forced.map((gate) => gate.id);
+    const list = names.length === 1 ? (names[0] as string) : `${names.slice(0, -1).join(", ")} and ${names.at(-1) as string}`;
+    lines.push("", `> **Forced gates:** ${list} did not pass; \`--force-gates\` overrode ${names.length === 1 ? "it" : "them"}.`);
   }
   if (plan.refusals.length > 0) {
     lines.push("", "> **Refused:** this plan may not be applied:", ...plan.refusals.map((r) => `> - ${escapeMarkdown(r)}`));

@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CommandContext } from "../cli/commands.js";
 import { parseCommonOptions } from "../cli/options.js";
 import { runPromoteCommand } from "../cli/promote-command.js";
-import type { CommonOptions } from "../cli/options.js";
+import type { CommonOptions } from "../cli/option-table.js";
 import { GitRepository } from "../../test/helpers/git-repository.js";
 import { UserError } from "../model/errors.js";
 import { applyPromotion } from "./apply-promotion.js";
@@ -143,7 +143,7 @@ describe("planPromotion (throw-away git repositories, real kustomize)", () => {
     const result = await plan();
     const checks = result.gates.find((g) => g.id === "checks");
     expect(checks?.status).toBe("fail");
-    expect(checks?.reason).toMatch(/^validate \+ lint \+ AppProject: \d+ errors, \d+ warnings? in 34 objects: \[/);
+    expect(checks?.reason).toMatch(/^validate \+ lint \+ AppProject: \d+ errors, \d+ warnings? in \d+ objects: \[/);
     // The three VirtualServices that routing.yaml patches now route to a subset no DestinationRule has.
     expect(result.findings.filter((f) => f.ruleId === "virtual-service-subset-not-found" && f.severity === "error").map((f) => f.resource?.name)).toEqual([
       "vapora-backend",
@@ -203,7 +203,9 @@ describe("planPromotion (throw-away git repositories, real kustomize)", () => {
     const forced = await plan({ now: new Date("2024-01-01T02:00:00Z"), forceGates: ["soak", "window"] });
     expect(forced.gates.filter((g) => g.forced === true).map((g) => g.id)).toEqual(["soak", "window"]);
     expect(forced.refusals).toEqual([]);
-    expect(formatPromotionBody(forced)).toContain("> **Forced gates:** soak, window did not pass and were overridden with `--force-gates`.");
+    expect(formatPromotionBody(forced)).toContain("> **Forced gates:** soak and window did not pass; `--force-gates` overrode them.");
+    const soakOnly = await plan({ now: new Date("2024-01-01T02:00:00Z"), forceGates: ["soak"] });
+    expect(formatPromotionBody(soakOnly)).not.toContain("Forced gates:** window");
     await expect(plan({ forceGates: ["checks"] })).rejects.toThrow(/"checks" cannot be forced/);
   });
 
@@ -260,16 +262,38 @@ describe("mesh-policy promote (the command, in a throw-away repository)", () => 
     options: { ...parseCommonOptions(args), forceGates: [], allowRollback: false, dryRun: false, ...flags } as CommandContext["options"],
   });
 
-  it("--dry-run prints the plan and writes nothing (git status stays clean)", async () => {
+  it("--dry-run prints the plan and changes nothing in the repository; --pr-body previews the body (git status stays clean)", async () => {
     const output = path.join(scratch, "plan.txt");
     const code = await runPromoteCommand(context(["staging", "prod", "--output", output], { dryRun: true, prBody: path.join(scratch, "body.md"), forceGates: ["soak", "window"] }));
     expect(code).toBe(0);
     expect(await gitStatus()).toBe("");
-    expect(await readdir(scratch)).toEqual(["plan.txt"]);
+    expect(await readdir(scratch)).toEqual(["body.md", "plan.txt"]);
+    const body = await readFile(path.join(scratch, "body.md"), "utf8");
+    expect(body.split("\n")[0]).toBe("<!-- mesh-policy-promote -->");
+    expect(body).toContain(head.slice(0, 12));
+    await rm(path.join(scratch, "body.md"));
     const text = await readFile(output, "utf8");
     expect(text.split("\n")[0]).toBe(`mesh-policy promote: Promote staging to prod: ${head.slice(0, 12)}`);
     expect(text).toContain(`  ${PROD_APP}:`);
     expect(text.trimEnd().split("\n").at(-1)).toMatch(/^promotable: every gate passed/);
+  });
+
+  it("--dry-run --pr-body - prints the body's preview on stdout (the plan goes to --output); without --output it is a usage error", async () => {
+    const output = path.join(scratch, "plan.txt");
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await runPromoteCommand(context(["staging", "prod", "--output", output], { dryRun: true, prBody: "-", forceGates: ["soak", "window"] }))).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join("").split("\n")[0]).toBe("<!-- mesh-policy-promote -->");
+    expect(await readdir(scratch)).toEqual(["plan.txt"]);
+    expect(await gitStatus()).toBe("");
+    await expect(runPromoteCommand(context(["staging", "prod"], { dryRun: true, prBody: "-" }))).rejects.toThrow(/--pr-body - prints the pull-request body on stdout, where the plan goes too/);
   });
 
   it("exits 1 when a gate refuses the promotion, with --dry-run or not, and writes nothing", async () => {

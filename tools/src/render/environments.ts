@@ -1,5 +1,6 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { likelyMeant } from "../util/did-you-mean.js";
 import { UserError } from "../model/errors.js";
 import { findKustomizationFile } from "./kustomize-inputs.js";
 
@@ -27,7 +28,8 @@ export async function resolveEnvironments(repoRoot: string, requested: readonly 
   for (const name of requested) {
     if (!known.includes(name)) {
       const hint = known.length > 0 ? `known environments: ${known.join(", ")}` : `no folder of ${ENVIRONMENTS_DIR}/ has a kustomization.yaml`;
-      throw new UserError(`unknown environment "${name}"; ${hint}`);
+      const guess = likelyMeant(name, known);
+      throw new UserError(`unknown environment "${name}"; ${guess === undefined ? "" : `did you mean "${guess}"? `}${hint}`);
     }
   }
   return [...new Set(requested)];

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { convertCrd, parseCrdDocuments } from "./convert-crd.js";
 import { OBJECT_META } from "./definitions.js";
 import { type JsonObject } from "./json-value.js";
+import { DNS_SUBDOMAIN_NAME } from "./kind-schema.js";
 
 const metaLibrary = new Map<string, JsonObject>([
   [OBJECT_META, { type: "object", properties: { name: { type: "string" } }, additionalProperties: false }],
@@ -76,7 +77,7 @@ describe("convertCrd", () => {
     expect(kinds.map((k) => `${k.apiVersion} ${k.kind}`)).toEqual(["example.io/v1 Gadget"]);
   });
 
-  it("substitutes ObjectMeta for metadata and makes the rest strict", () => {
+  it("substitutes ObjectMeta for metadata (a custom resource's name is a DNS-1123 subdomain) and makes the rest strict", () => {
     expect(kinds[0]?.schema).toEqual({
       $schema: "http://json-schema.org/draft-07/schema#",
       $comment: "test",
@@ -86,7 +87,7 @@ describe("convertCrd", () => {
       properties: {
         apiVersion: { type: "string", const: "example.io/v1" },
         kind: { type: "string", const: "Gadget" },
-        metadata: { $ref: `#/definitions/${OBJECT_META}` },
+        metadata: { allOf: [{ $ref: `#/definitions/${OBJECT_META}` }, { type: "object", properties: { name: DNS_SUBDOMAIN_NAME } }] },
         spec: {
           type: "object",
           additionalProperties: false,

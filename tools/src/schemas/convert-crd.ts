@@ -3,7 +3,7 @@ import { toCelRule, type CelRule } from "./cel-rules.js";
 import { convertNode } from "./convert-node.js";
 import { type DefinitionLibrary } from "./definitions.js";
 import { expectJsonObject, expectString, isJsonObject, type JsonObject } from "./json-value.js";
-import { apiVersionOf, assembleKindSchema, type KindSchema } from "./kind-schema.js";
+import { apiVersionOf, assembleKindSchema, DNS_SUBDOMAIN_NAME, type KindSchema } from "./kind-schema.js";
 
 export interface CrdConversion {
   kinds: KindSchema[];
@@ -50,7 +50,7 @@ export function convertCrd(crd: JsonObject, metaLibrary: DefinitionLibrary, comm
         flavor: "crd",
         onRule: (path, rule) => result.rules.push(toCelRule(apiVersion, kind, path, rule)),
       });
-      result.kinds.push(assembleKindSchema({ group, version: name, kind }, root, metaLibrary, comment));
+      result.kinds.push(assembleKindSchema({ group, version: name, kind }, root, metaLibrary, comment, { name: DNS_SUBDOMAIN_NAME }));
     } catch (error) {
       throw new Error(`${apiVersion} ${kind}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }

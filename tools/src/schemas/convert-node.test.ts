@@ -121,7 +121,7 @@ describe("convertNode", () => {
     expect(() => convertNode({ $ref: "https://example.com/x.json" }, "", openapi)).toThrow(/unsupported \$ref/);
   });
 
-  it("strips x-kubernetes-* extensions and formats ajv-formats does not share with Kubernetes", () => {
+  it("strips x-kubernetes-* extensions and formats ajv-formats does not share with Kubernetes, keeping a CRD list-map's keys", () => {
     const source = {
       type: "array",
       "x-kubernetes-list-type": "map",
@@ -143,7 +143,13 @@ describe("convertNode", () => {
         properties: { name: { type: "string" }, at: { type: "string", format: "date-time" }, timeout: { type: "string" } },
         additionalProperties: false,
       },
+      "x-kubernetes-list-map-keys": ["name"],
     });
+    // Built-in kinds: list types only steer server-side apply.
+    expect(convertNode(source, "", openapi)).not.toHaveProperty("x-kubernetes-list-map-keys");
+    expect(() => convertNode({ type: "array", "x-kubernetes-list-type": "map", items: { type: "object" } }, "/spec/ports", crd)).toThrow(
+      /"\/spec\/ports": x-kubernetes-list-type map needs x-kubernetes-list-map-keys/,
+    );
   });
 
   it("enforces x-kubernetes-list-type: set on CRDs only", () => {

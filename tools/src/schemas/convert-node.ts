@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonObject, type JsonValue } from "./json-value.js";
+import { LIST_MAP_KEYS } from "./kubernetes-keywords.js";
 
 /**
  * Converts one Kubernetes-flavoured OpenAPI v3 schema node (from the built-in OpenAPI spec or
@@ -35,7 +36,6 @@ const DROPPED_KEYS = new Set([
   "writeOnly",
   "deprecated",
   "discriminator",
-  "x-kubernetes-list-map-keys",
   "x-kubernetes-map-type",
   "x-kubernetes-patch-merge-key",
   "x-kubernetes-patch-strategy",
@@ -69,7 +69,8 @@ interface NodeFlags {
   intOrString: boolean;
   preserveUnknown: boolean;
   embeddedResource: boolean;
-  listSet: boolean;
+  listType: string | undefined;
+  listMapKeys: JsonValue | undefined;
 }
 
 /** Converts `node`, found at `path` (JSON-pointer-like, `*` for items and map values) of the object. */
@@ -82,7 +83,7 @@ export function convertNode(node: JsonValue, path: string, options: ConvertNodeO
 function convertAt(node: JsonValue, path: string, options: ConvertNodeOptions, structural: boolean): JsonObject {
   if (!isJsonObject(node)) throw new Error(`schema at "${path}" is not an object`);
   const out: JsonObject = {};
-  const flags: NodeFlags = { nullable: false, intOrString: false, preserveUnknown: false, embeddedResource: false, listSet: false };
+  const flags: NodeFlags = { nullable: false, intOrString: false, preserveUnknown: false, embeddedResource: false, listType: undefined, listMapKeys: undefined };
   let exclusiveMaximum = false;
   let exclusiveMinimum = false;
 
@@ -122,7 +123,10 @@ function convertAt(node: JsonValue, path: string, options: ConvertNodeOptions, s
         flags.embeddedResource = value === true;
         break;
       case "x-kubernetes-list-type":
-        flags.listSet = value === "set";
+        flags.listType = typeof value === "string" ? value : undefined;
+        break;
+      case "x-kubernetes-list-map-keys":
+        flags.listMapKeys = value;
         break;
       case "x-kubernetes-validations":
         reportRules(value, path, options);
@@ -161,13 +165,29 @@ function convertAt(node: JsonValue, path: string, options: ConvertNodeOptions, s
     out["exclusiveMinimum"] = out["minimum"];
     delete out["minimum"];
   }
-  if (flags.listSet && options.flavor === "crd") out["uniqueItems"] = true;
+  if (options.flavor === "crd") enforceListType(out, flags, path);
 
   const typed = flags.intOrString ? applyIntOrString(out) : out;
   if (structural) closeObject(typed, flags, options);
   else declareRequired(typed);
   const result = flags.nullable ? allowNull(typed) : typed;
   return simplifyRef(result);
+}
+
+/**
+ * The API server checks the uniqueness invariants of a CRD's lists (apiextensions-apiserver
+ * `listtype.ValidateListSetsAndMaps`): a `set` holds no item twice (`uniqueItems`), a `map` no two
+ * items with the same key fields ({@link LIST_MAP_KEYS}, a keyword of our own that the validator
+ * registers). Built-in kinds' list types only steer server-side apply: not enforced there.
+ */
+function enforceListType(out: JsonObject, flags: NodeFlags, path: string): void {
+  if (flags.listType === "set") out["uniqueItems"] = true;
+  if (flags.listType !== "map") return;
+  const keys = flags.listMapKeys;
+  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((key) => typeof key === "string")) {
+    throw new Error(`schema at "${path}": x-kubernetes-list-type map needs x-kubernetes-list-map-keys (field names)`);
+  }
+  out[LIST_MAP_KEYS] = keys;
 }
 
 function convertProperties(value: JsonValue, path: string, options: ConvertNodeOptions, structural: boolean): JsonObject {

@@ -23,6 +23,21 @@ export function apiVersionOf(group: string, version: string): string {
 }
 
 /**
+ * The name of a custom resource: a DNS-1123 subdomain (apiextensions-apiserver validates custom
+ * resources' ObjectMeta with `NameIsDNSSubdomain`). Built-in kinds each have their own rule.
+ */
+export const DNS_SUBDOMAIN_NAME: JsonObject = {
+  type: "string",
+  maxLength: 253,
+  pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+};
+
+export interface AssembleOptions {
+  /** A schema for metadata.name, on top of ObjectMeta's (custom resources: {@link DNS_SUBDOMAIN_NAME}). */
+  name?: JsonObject;
+}
+
+/**
  * Turns the converted root schema of a kind into a self-contained document: apiVersion and kind
  * are pinned, metadata is the (strict) Kubernetes ObjectMeta, and every reachable definition is
  * copied into `definitions`.
@@ -32,12 +47,14 @@ export function assembleKindSchema(
   root: JsonObject,
   library: DefinitionLibrary,
   comment: string,
+  options: AssembleOptions = {},
 ): KindSchema {
   const apiVersion = apiVersionOf(gvk.group, gvk.version);
   const properties: JsonObject = isJsonObject(root["properties"]) ? { ...root["properties"] } : {};
   properties["apiVersion"] = { type: "string", const: apiVersion };
   properties["kind"] = { type: "string", const: gvk.kind };
-  properties["metadata"] = { $ref: DEFINITIONS_REF_PREFIX + OBJECT_META };
+  const objectMeta = { $ref: DEFINITIONS_REF_PREFIX + OBJECT_META };
+  properties["metadata"] = options.name === undefined ? objectMeta : { allOf: [objectMeta, { type: "object", properties: { name: options.name } }] };
   const sourceRequired = Array.isArray(root["required"]) ? root["required"] : [];
   const required = [...new Set(["apiVersion", "kind", "metadata", ...sourceRequired])];
   const hoisted = hoistRepeatedSubschemas({ ...root, type: "object", properties, required });

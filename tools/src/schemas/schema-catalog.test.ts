@@ -3,11 +3,13 @@ import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { addKubernetesKeywords } from "./kubernetes-keywords.js";
 import { loadSchemaIndex, readSchema, schemaCatalogDir } from "./schema-catalog.js";
 
 function newAjv(): Ajv {
   const ajv = new Ajv({ strict: true, allErrors: true });
   addFormats.default(ajv);
+  addKubernetesKeywords(ajv);
   return ajv;
 }
 
@@ -248,6 +250,26 @@ describe("schema catalog", () => {
     const peer = { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: meta("x") };
     expect(errorsOf({ ...peer, spec: { mtls: { mode: "STRICTER" } } }).join("\n")).toMatch(/must be equal to one of the allowed values/);
     expect(errorsOf({ ...peer, spec: { portLevelMtls: { "80": { mode: "STRICT", extra: 1 } } } })).not.toEqual([]);
+  });
+
+  it("rejects duplicate keys in a custom resource's list-map and names that are not DNS-1123 subdomains, as the API server does", () => {
+    const wasm = (env: object[]) => ({
+      apiVersion: "extensions.istio.io/v1alpha1",
+      kind: "WasmPlugin",
+      metadata: meta("filter"),
+      spec: { url: "oci://ghcr.io/acme/filter:v1", vmConfig: { env } },
+    });
+    expect(errorsOf(wasm([{ name: "A", value: "1" }, { name: "B", value: "2" }]))).toEqual([]);
+    expect(errorsOf(wasm([{ name: "A", value: "1" }, { name: "B" }, { name: "A", value: "3" }, { name: "A" }]))).toEqual([
+      `/spec/vmConfig/env/2 duplicate key {"keys":["name"],"duplicateOf":0,"values":[["name","A"]]}`,
+    ]);
+    const serviceEntry = validExamples.find((d) => d.kind === "ServiceEntry") as { spec: { ports: object[] } } & (typeof validExamples)[number];
+    const twoPorts = { ...serviceEntry, spec: { ...serviceEntry.spec, ports: [{ number: 443, name: "https", protocol: "TLS" }, { number: 8443, name: "https", protocol: "TLS" }] } };
+    expect(errorsOf(twoPorts).join("\n")).toMatch(/^\/spec\/ports\/1 duplicate key/);
+    for (const name of ["Bad_Name", "-web", "web.", "a".repeat(254)]) {
+      expect(errorsOf({ ...serviceEntry, metadata: meta(name) }).join("\n")).toMatch(/^\/metadata\/name must (match pattern|NOT have more than 253)/);
+    }
+    expect(errorsOf({ ...serviceEntry, metadata: meta("api.v2-example") })).toEqual([]);
   });
 
   it("rejects a kind or apiVersion that does not match the schema", () => {

@@ -1,8 +1,10 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import { likelyMeant } from "../util/did-you-mean.js";
 import { isSensitivePointer, MASK } from "../mask/mask-secrets.js";
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
+import { addKubernetesKeywords, LIST_MAP_KEYS } from "../schemas/kubernetes-keywords.js";
 import { loadSchemaIndex, readSchema, type SchemaEntry } from "../schemas/schema-catalog.js";
 
 export const SCHEMA_RULE = "schema";
@@ -14,6 +16,7 @@ export class SchemaValidator {
 
   constructor() {
     addFormats.default(this.ajv);
+    addKubernetesKeywords(this.ajv);
   }
 
   validate(resource: Resource, skipKinds: ReadonlySet<string> = new Set()): Finding[] {
@@ -107,7 +110,10 @@ function describeOne(pointer: string, error: ErrorObject, showValue: (value: unk
     case "additionalProperties": {
       const extra = String(error.params["additionalProperty"]);
       const child = `${pointer}/${extra.replaceAll("~", "~0").replaceAll("/", "~1")}`;
-      return { pointer: child, message: `${fieldName(child)}: unknown field "${extra}"; remove it or correct its spelling (the API server rejects unknown fields)` };
+      const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+      const guess = likelyMeant(extra, Object.keys(properties ?? {}));
+      const fix = guess === undefined ? "remove it or correct its spelling" : `did you mean "${guess}"?`;
+      return { pointer: child, message: `${fieldName(child)}: unknown field "${extra}"; ${fix} (the API server rejects unknown fields)` };
     }
     case "required":
       return { pointer, message: `${field}: missing required field "${String(error.params["missingProperty"])}"` };
@@ -115,6 +121,21 @@ function describeOne(pointer: string, error: ErrorObject, showValue: (value: unk
       return { pointer, message: `${field}: ${showValue(error.data)} is not one of ${(error.params["allowedValues"] as unknown[]).map(shown).join(", ")}` };
     case "const":
       return { pointer, message: `${field}: must be ${shown(error.params["allowedValue"])}` };
+    case "pattern":
+      if (pointer === "/metadata/name") {
+        return {
+          pointer,
+          message: `${field}: ${shown(error.data)} is not a valid name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (a DNS-1123 subdomain, as the API server requires)`,
+        };
+      }
+      return { pointer, message: `${field}: ${shown(error.data)} does not match ${String(error.params["pattern"])}` };
+    case "maxLength":
+      return { pointer, message: `${field}: longer than ${String(error.params["limit"])} characters` };
+    case LIST_MAP_KEYS: {
+      const values = (error.params["values"] as Array<[string, unknown]>).map(([key, value]) => `${key} ${value === undefined ? "(unset)" : shown(value)}`);
+      const first = pointer.replace(/\/\d+$/, `/${String(error.params["duplicateOf"])}`);
+      return { pointer, message: `${field}: duplicate entry: ${values.join(", ")} is already used by ${fieldName(first)}; each entry of this list needs its own ${(error.params["keys"] as string[]).join(", ")} (the API server rejects duplicates)` };
+    }
     default:
       return { pointer, message: `${field}: ${error.message ?? "is invalid"}` };
   }

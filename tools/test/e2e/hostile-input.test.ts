@@ -51,6 +51,15 @@ describe("hostile input through the CLI: exit 2 with the file and line, never a 
     expect(run.stdout).not.toContain("leaked");
   });
 
+  it("check --verbose masks a credential in kustomize's own output as well as in the finding", async () => {
+    await repo.write({ "base/kustomization.yaml": "resources:\n- service-account.yaml\n- password=hunter2secret.yaml\n" });
+    const run = await cli(["check", "--verbose"]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("kustomize output for prod");
+    expect(run.stderr).toContain("password=***");
+    expect(`${run.stdout}${run.stderr}`).not.toContain("hunter2");
+  });
+
   it("check does not trust an emptied or truncated cache entry: prod still has its objects", async () => {
     const first = await cli(["check", "prod"]);
     expect(first.stdout).toBe("1 environment, 1 resource: 0 errors, 0 warnings, 0 infos, 0 suppressed\n");

@@ -49,6 +49,7 @@ async function lineOf(file: string, text: string): Promise<number> {
 
 interface JsonFinding {
   ruleId: string;
+  severity: string;
   message: string;
   environment?: string;
   environments?: string[];
@@ -234,7 +235,7 @@ describe("every finding at the line to edit, once", () => {
 });
 
 describe("no silent no-ops", () => {
-  it("a patch whose target names nothing is an error at its line; a kustomization no environment reaches is a warning", async () => {
+  it("a patch whose target names nothing is an error at its line; a kustomization no environment reaches is a warning, a workload folder an error", async () => {
     const dev = "environments/dev/kustomization.yaml";
     await repo.write({ [dev]: (files[dev] as string).replace("name: vapora-backend|vapora-llm-router|vapora-ingress", "name: vapora-backend|vapora-llm-routr|vapora-ingress") });
     const { run, findings } = await checkJson();
@@ -248,8 +249,11 @@ describe("no silent no-ops", () => {
       [dev]: files[dev] as string,
       "base/kustomization.yaml": (files["base/kustomization.yaml"] as string).replace("  - llm-router\n", ""),
       "base/llm-router/kustomization.yaml": files["base/llm-router/kustomization.yaml"] as string,
+      "base/extra/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n",
     });
     const unreached = await checkJson();
-    expect(unreached.findings.filter((f) => f.ruleId === "unreached-kustomize-input").map((f) => f.location.file)).toEqual(["base/llm-router/kustomization.yaml"]);
+    // A hand-written folder nobody uses yet: a warning. A workload of the catalog Argo CD would never apply: an error, once.
+    expect(unreached.findings.filter((f) => f.ruleId === "unreached-kustomize-input").map((f) => f.location.file)).toEqual(["base/extra/kustomization.yaml"]);
+    expect(unreached.findings.filter((f) => f.ruleId === "catalog-workload-unreached").map((f) => [f.severity, f.location.file])).toEqual([["error", "base/llm-router/kustomization.yaml"]]);
   }, LONG);
 });

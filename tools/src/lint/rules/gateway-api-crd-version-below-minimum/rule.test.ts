@@ -7,7 +7,7 @@ describe("gateway-api-crd-version-below-minimum", () => {
     const findings = await lintFixture(rule, new URL("./fixtures/invalid.yaml", import.meta.url));
     expect(findings.map((f) => [f.ruleId, f.code ?? null, f.severity, f.resource?.name, f.location?.line, f.location?.pointer])).toEqual([
       [rule.id, "IST0176", "warning", "tcproutes.gateway.networking.k8s.io", 7, "/metadata/annotations/gateway.networking.k8s.io~1bundle-version"],
-      [rule.id, "IST0176", "warning", "tlsroutes.gateway.networking.k8s.io", 27, "/metadata/annotations/gateway.networking.k8s.io~1bundle-version"],
+      [rule.id, "IST0176", "warning", "tlsroutes.gateway.networking.k8s.io", 28, "/metadata/annotations/gateway.networking.k8s.io~1bundle-version"],
     ]);
     expect(findings[0]?.message).toBe(
       "tcproutes.gateway.networking.k8s.io is from Gateway API v1.5.1, and Istio 1.31 requires at least " +

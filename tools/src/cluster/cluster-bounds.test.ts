@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TempTree } from "../../test/helpers/hostile-input.js";
 import { runCli } from "../../test/helpers/run-cli.js";
 import { UserError } from "../model/errors.js";
-import { detectDrift } from "./detect-drift.js";
+import { detectDrift } from "../drift/detect-drift.js";
 
 /**
  * Hostile API servers (a real kube-apiserver never behaves like this, so these are plain HTTP
@@ -81,17 +81,23 @@ describe("drift against a cluster that misbehaves stays bounded", () => {
     await expect(run).rejects.toBeInstanceOf(UserError);
     await expect(run).rejects.toThrow(/^the cluster's answer to GET ServiceAccount shop\/api \(context hostile, server http:\/\/127\.0\.0\.1:\d+\) was refused: it did not complete within 1 s and was aborted \(--limit cluster-time\)/);
   });
+});
 
-  it("the command exits (exit 2) once its request timed out: nothing keeps it waiting", async () => {
+// Every command that talks to a cluster goes through the same bounded requests.
+describe.each([
+  { command: "drift", args: ["drift", "prod"] },
+  { command: "check --server-dry-run", args: ["check", "prod", "--server-dry-run"] },
+])("$command against a cluster that misbehaves", ({ args }) => {
+  it("exits (exit 2) once its request timed out: nothing keeps it waiting", async () => {
     await against("silent");
-    const run = await runCli(["drift", "prod", "--kubeconfig", "kubeconfig.yaml", "--limit", "cluster-time=2s", "--no-cache"], { cwd: repo.root });
+    const run = await runCli([...args, "--kubeconfig", "kubeconfig.yaml", "--limit", "cluster-time=2s", "--no-cache"], { cwd: repo.root });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/did not complete within 2 s and was aborted \(--limit cluster-time\)/);
   });
 
   it("cuts off a response that never ends at the size limit", async () => {
     await against("endless");
-    const run = await runCli(["drift", "prod", "--kubeconfig", "kubeconfig.yaml", "--limit", "cluster-response=1MiB", "--no-cache"], { cwd: repo.root });
+    const run = await runCli([...args, "--kubeconfig", "kubeconfig.yaml", "--limit", "cluster-response=1MiB", "--no-cache"], { cwd: repo.root });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/its response is larger than 1048576 bytes and was cut off \(--limit cluster-response\)/);
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// The `mesh-policy` binary: runs tools/dist/cli/main.js, compiled from tools/src, after making sure
+// the compiled code is the current sources'. When a source file, a folder of tools/src (a file
+// added or removed) or tsconfig.json is newer than the last build (tools/dist/.tsbuildinfo), it
+// first runs TypeScript's incremental build (`tsc -b`: only what changed is compiled again), so
+// that `npx mesh-policy` never runs a stale build after a pull or an edit. Concurrent runs build
+// once: the others wait for the build lock. Plain JavaScript: it must run before anything is built.
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const sources = join(root, "tools/src");
+const dist = join(root, "tools/dist");
+const buildInfo = join(dist, ".tsbuildinfo");
+const lock = join(dist, ".build-lock");
+const LOCK_WAIT_MS = 300_000;
+
+/** The newest modification time among the inputs of the build, in ms. */
+function newestInput() {
+  let newest = statSync(join(root, "tsconfig.json")).mtimeMs;
+  const walk = (dir) => {
+    newest = Math.max(newest, statSync(dir).mtimeMs);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(dir, entry.name));
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) newest = Math.max(newest, statSync(join(dir, entry.name)).mtimeMs);
+    }
+  };
+  walk(sources);
+  return newest;
+}
+
+function isStale() {
+  if (!existsSync(sources)) return false; // an installed copy without its sources runs what it has
+  if (!existsSync(buildInfo)) return true;
+  return newestInput() > statSync(buildInfo).mtimeMs;
+}
+
+class BuildError extends Error {}
+
+function fail(message) {
+  throw new BuildError(message);
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+
+/** Takes the build lock, or waits for the process that holds it; false when it finished the build meanwhile. */
+function acquireLock() {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  mkdirSync(dist, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
+      return true;
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+    }
+    const holder = Number(readFileSync(join(lock, "pid"), { encoding: "utf8", flag: "a+" }));
+    if (Number.isInteger(holder) && holder > 0 && !isRunning(holder)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) fail(`another mesh-policy has been building tools/dist for ${LOCK_WAIT_MS / 1000} s (${lock}); remove that folder if no build runs`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    if (!isStale()) return false;
+  }
+}
+
+function build() {
+  let tsc;
+  try {
+    tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  } catch {
+    fail("tools/src changed since tools/dist was built, and TypeScript is not installed to build it: run `npm ci`");
+  }
+  process.stderr.write("mesh-policy: tools/src changed since the last build; building it (tsc -b, incremental)\n");
+  // tsc prints its errors on stdout: they go to stderr, which leaves stdout to the command's report.
+  // What this build compiles: the sources as of now. One edited while it runs is newer than the stamp below.
+  const started = new Date();
+  const result = spawnSync(process.execPath, [tsc, "-b", join(root, "tsconfig.json")], { cwd: root, stdio: ["ignore", 2, 2] });
+  if (result.status !== 0) fail("tools/src does not compile (tsc's errors are above); fix them, or run `npm run build` to see them again");
+  // tsc leaves the build info alone when no output changed (a touched file, a test added): mark
+  // the build current, or every later run would ask tsc again. (A source dated in the future is
+  // built at every run until then: slower, never stale.)
+  utimesSync(buildInfo, started, started);
+}
+
+try {
+  if (isStale() && acquireLock()) {
+    try {
+      if (isStale()) build();
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+} catch (error) {
+  if (!(error instanceof BuildError)) throw error;
+  process.stderr.write(`mesh-policy: ${error.message}\n`);
+  process.exit(2);
+}
+
+await import(pathToFileURL(join(dist, "cli/main.js")).href);

@@ -1,0 +1,57 @@
+/**
+ * `npx mesh-policy` (tools/bin/mesh-policy.js) runs the current sources: it builds when there is
+ * no build or a source changed since the last one, and starts without building otherwise. Run on a
+ * copy of the sources, so that this checkout's build is not touched.
+ */
+import { cp, mkdtemp, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../helpers/run-cli.js";
+
+const BUILDING = "mesh-policy: tools/src changed since the last build; building it (tsc -b, incremental)";
+let copy: string;
+
+beforeAll(async () => {
+  copy = await mkdtemp(path.join(tmpdir(), "mesh-policy-fast-loop-"));
+  for (const item of ["package.json", "tsconfig.json", "tools/bin", "tools/src"]) {
+    await cp(path.join(REPO_ROOT, item), path.join(copy, item), { recursive: true, filter: (source) => !source.includes(`${path.sep}fixtures${path.sep}`) });
+  }
+  await symlink(path.join(REPO_ROOT, "node_modules"), path.join(copy, "node_modules"));
+}, 60_000);
+
+afterAll(async () => {
+  await rm(copy, { recursive: true, force: true });
+});
+
+const version = () => execa("node", ["tools/bin/mesh-policy.js", "--version"], { cwd: copy, reject: false });
+
+describe("tools/bin/mesh-policy.js", () => {
+  it("builds when there is no build, then starts without building; a changed source is built again, and runs", async () => {
+    const first = await version();
+    expect(first.stderr).toBe(BUILDING);
+    expect(first).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^mesh-policy \d+\.\d+\.\d+\n?$/) });
+
+    const second = await version();
+    expect(second).toMatchObject({ exitCode: 0, stderr: "" });
+
+    // A source edited after the build (an editor's save, a pull): built again before it runs.
+    const now = new Date();
+    await utimes(path.join(copy, "tools/src/cli/help.ts"), now, now);
+    const third = await version();
+    expect(third).toMatchObject({ exitCode: 0, stderr: BUILDING });
+    expect((await version()).stderr).toBe("");
+  }, 300_000);
+
+  it("a source that does not compile: exit 2 with tsc's errors, never the stale build", async () => {
+    const broken = path.join(copy, "tools/src/util/broken-on-purpose.ts");
+    await writeFile(broken, "export const x: number = 'not a number';\n");
+    const run = await version();
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("error TS2322");
+    expect(run.stderr).toContain("mesh-policy: tools/src does not compile (tsc's errors are above)");
+    expect(run.stdout).toBe("");
+    await rm(broken);
+  }, 300_000);
+});
