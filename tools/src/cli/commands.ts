@@ -6,15 +6,8 @@ import { selectTargets, type CheckTarget } from "../pipeline/targets.js";
 import { resolveEnvironments } from "../render/environments.js";
 import { checkKustomizationFiles, checkSharedFolders, findKustomizationFiles, UNREACHED_RULE } from "../render/check-kustomizations.js";
 import { renderEnvironment, type RenderFailure } from "../render/render-environment.js";
-import { checkWorkflows } from "../workflows/check-workflows.js";
-import { dryRunTargets } from "../server-dry-run/dry-run-targets.js";
-import { checkArgoCd } from "../argocd/check-argocd.js";
-import { checkGenerated } from "../generate/check-generated.js";
-import { WORKLOAD_UNREACHED_RULE } from "../generate/check-wiring.js";
-import { allChecks } from "../pipeline/check-catalog.js";
 import { formatRunResult, REPORT_FORMATS } from "../report/format-run-result.js";
 import { sarifContext } from "./report-context.js";
-import { formatRulesJson, formatRulesMarkdown, formatRulesText } from "../report/format-rules.js";
 import { EXIT } from "./exit-codes.js";
 import { exitCodeFor } from "./findings-exit-code.js";
 import { requireFormat } from "./options.js";
@@ -22,7 +15,6 @@ import type { CommonOptions, Format } from "./option-table.js";
 import { configuredResult, repositoryConfig } from "./repository-config.js";
 import { readStandardInput, STDIN } from "./standard-input.js";
 import { progress, useColor } from "./terminal.js";
-import { ISTIO_ANALYZERS } from "../lint/istio-analyzers.js";
 import { writeReport } from "./write-report.js";
 import { packageConfig } from "../util/package-config.js";
 import { maskText } from "../mask/mask-secrets.js";
@@ -41,6 +33,13 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
   if (!options.serverDryRun && (options.kubeconfig !== undefined || options.context !== undefined)) {
     throw new UserError("check takes --kubeconfig and --context only with --server-dry-run");
   }
+  // What only `check` needs is loaded here, so that validate and lint start without it.
+  const [{ checkArgoCd }, { checkGenerated }, { WORKLOAD_UNREACHED_RULE }, { checkWorkflows }] = await Promise.all([
+    import("../argocd/check-argocd.js"),
+    import("../generate/check-generated.js"),
+    import("../generate/check-wiring.js"),
+    import("../workflows/check-workflows.js"),
+  ]);
   const config = await repositoryConfig(context.repoRoot);
   const named = [...options.positionals, ...options.environments];
   const environments = await resolveEnvironments(context.repoRoot, named.length > 0 ? named : (config.environments ?? []));
@@ -72,6 +71,7 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
   });
   targets.push({ environment: undefined, resources: [], loadFindings: await checkWorkflows(context.repoRoot) });
   if (options.serverDryRun) {
+    const { dryRunTargets } = await import("../server-dry-run/dry-run-targets.js");
     const byEnvironment = await dryRunTargets(targets, {
       ...(options.kubeconfig === undefined ? {} : { kubeconfig: path.resolve(context.cwd, options.kubeconfig) }),
       ...(options.context === undefined ? {} : { context: options.context }),
@@ -130,6 +130,11 @@ export async function runRenderCommand(context: CommandContext): Promise<number>
 
 export async function runRulesCommand(context: CommandContext): Promise<number> {
   if (context.options.positionals.length > 0) throw new UserError("rules takes no arguments: mesh-policy rules [--format text|json|markdown]");
+  const [{ allChecks }, { formatRulesJson, formatRulesMarkdown, formatRulesText }, { ISTIO_ANALYZERS }] = await Promise.all([
+    import("../pipeline/check-catalog.js"),
+    import("../report/format-rules.js"),
+    import("../lint/istio-analyzers.js"),
+  ]);
   const formatters: Partial<Record<Format, () => string>> = {
     text: () => formatRulesText(allChecks()),
     json: () => formatRulesJson(allChecks()),
@@ -168,7 +173,7 @@ async function report(context: CommandContext, targets: CheckTarget[], stages: O
   const result = configuredResult(checked, await repositoryConfig(context.repoRoot));
   // Finding messages quote inputs (values, tool output): masked like every other output.
   const masked = { ...result, findings: result.findings.map((finding) => ({ ...finding, message: maskText(finding.message) })) };
-  const formatted = formatRunResult(masked, requireFormat(options.format, REPORT_FORMATS, "this command"), sarifContext(), {
+  const formatted = await formatRunResult(masked, requireFormat(options.format, REPORT_FORMATS, "this command"), sarifContext, {
     color: useColor(options.output),
     quiet: options.quiet,
     ...text,

@@ -46,14 +46,14 @@ async function runGenerateCheck(context: CommandContext): Promise<number> {
     { findings, summary: { environments: 0, resources: files.length, errors: findings.length, warnings: 0, infos: 0, suppressed: 0 } },
     await repositoryConfig(repoRoot),
   );
-  const text = formatCheck(options, result, drift, files.length);
+  const text = await formatCheck(options, result, drift, files.length);
   await writeReport(text, options.output, context.cwd);
   return exitCodeFor(result.findings, options.failOn);
 }
 
-function formatCheck(options: CommonOptions, result: RunResult, drift: readonly Drift[], fileCount: number): string {
+async function formatCheck(options: CommonOptions, result: RunResult, drift: readonly Drift[], fileCount: number): Promise<string> {
   const reportFormat = requireFormat(options.format, REPORT_FORMATS, "generate --check");
-  if (reportFormat !== "text") return formatRunResult(result, reportFormat, sarifContext());
+  if (reportFormat !== "text") return formatRunResult(result, reportFormat, sarifContext);
   const paint = painter(useColor(options.output));
   const lines = result.findings.map((f) => `${f.location?.file ?? ""}:1: ${paint(SEVERITY_COLOUR[f.severity] ?? "bold", f.severity)} [${f.ruleId}] ${f.message}`);
   if (options.quiet) return lines.length === 0 ? "" : `${lines.join("\n")}\n`;

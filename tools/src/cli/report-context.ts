@@ -1,7 +1,8 @@
-import { allChecks } from "../pipeline/check-catalog.js";
+import type { SarifContext } from "../report/format-run-result.js";
 import { packageVersion, repositoryFileUrl } from "../util/package-config.js";
 
-/** What SARIF needs beyond the findings: every check, this tool's version, where rule help lives. */
-export function sarifContext() {
+/** What SARIF needs beyond the findings: every check (which imports every stage), this tool's version, where rule help lives. */
+export async function sarifContext(): Promise<SarifContext> {
+  const { allChecks } = await import("../pipeline/check-catalog.js");
   return { checks: allChecks(), toolVersion: packageVersion(), helpUri: repositoryFileUrl };
 }

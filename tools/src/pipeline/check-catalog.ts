@@ -13,8 +13,7 @@ import type { Severity } from "../model/finding.js";
 import { compareStrings } from "../util/compare-strings.js";
 import { ADMISSION_RULE } from "../validate/admission-findings.js";
 import { API_VALIDATION_RULE } from "../validate/api-server-validation.js";
-import { KUBECONFORM_RULE } from "../validate/kubeconform.js";
-import { SCHEMA_RULE } from "../validate/schema-validation.js";
+import { KUBECONFORM_RULE, SCHEMA_RULE } from "../validate/schema-rules.js";
 import { SERVER_DRY_RUN_RULE } from "../server-dry-run/dry-run-findings.js";
 import { WORKFLOW_RULE } from "../workflows/check-workflows.js";
 

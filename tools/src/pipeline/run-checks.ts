@@ -2,8 +2,6 @@ import { lintResources } from "../lint/run-lint.js";
 import { compareFindings, type Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { admissionFindings } from "../validate/admission-findings.js";
-import { kubeconformFindings, runKubeconform } from "../validate/kubeconform.js";
-import { SchemaValidator } from "../validate/schema-validation.js";
 import { dropCascades } from "./cascades.js";
 import { mergeAcrossEnvironments } from "./merge-findings.js";
 import type { CheckTarget } from "./targets.js";
@@ -36,7 +34,9 @@ export interface CheckStages {
  * sorted.
  */
 export async function runChecks(targets: readonly CheckTarget[], stages: CheckStages): Promise<RunResult> {
-  const validator = stages.validate ? new SchemaValidator() : undefined;
+  // Loaded only when used: ajv for validation, the kubeconform runner for --kubeconform.
+  const validator = stages.validate ? new (await import("../validate/schema-validation.js")).SchemaValidator() : undefined;
+  const kubeconform = stages.kubeconform === undefined ? undefined : await import("../validate/kubeconform.js");
   const findings: Finding[] = [];
   let suppressed = 0;
   for (const target of targets) {
@@ -54,9 +54,9 @@ export async function runChecks(targets: readonly CheckTarget[], stages: CheckSt
         }
         perTarget.push(...problems);
       }
-      if (stages.kubeconform !== undefined) {
-        const verdicts = await runKubeconform(stages.kubeconform.repoRoot, target.resources, { skipKinds: [...(stages.skipKinds ?? [])] });
-        perTarget.push(...kubeconformFindings(target.resources, verdicts, rejected));
+      if (stages.kubeconform !== undefined && kubeconform !== undefined) {
+        const verdicts = await kubeconform.runKubeconform(stages.kubeconform.repoRoot, target.resources, { skipKinds: [...(stages.skipKinds ?? [])] });
+        perTarget.push(...kubeconform.kubeconformFindings(target.resources, verdicts, rejected));
       }
     }
     if (stages.lint) {

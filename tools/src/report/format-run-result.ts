@@ -10,18 +10,24 @@ import { formatText, type TextReportOptions } from "./format-text.js";
 export const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "github", "junit"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-/** The one place a run's findings are turned into the format asked for. */
-export function formatRunResult(
-  result: RunResult,
-  format: ReportFormat,
-  sarif: { checks: readonly CheckDescriptor[]; toolVersion: string; helpUri: HelpUri },
-  text: TextReportOptions = {},
-): string {
+export interface SarifContext {
+  checks: readonly CheckDescriptor[];
+  toolVersion: string;
+  helpUri: HelpUri;
+}
+
+/**
+ * The one place a run's findings are turned into the format asked for. What SARIF needs beyond
+ * the findings (every check, so every stage's rule) is loaded only when SARIF is asked for.
+ */
+export async function formatRunResult(result: RunResult, format: ReportFormat, sarif: () => Promise<SarifContext>, text: TextReportOptions = {}): Promise<string> {
   switch (format) {
     case "json":
       return formatJson(result);
-    case "sarif":
-      return formatSarif(result, sarif.checks, sarif.toolVersion, sarif.helpUri);
+    case "sarif": {
+      const context = await sarif();
+      return formatSarif(result, context.checks, context.toolVersion, context.helpUri);
+    }
     case "markdown":
       return formatMarkdown(result);
     case "github":

@@ -1,6 +1,6 @@
 import type { Finding } from "../model/finding.js";
 import { apiGroupOf, isJsonObject, pointerOf, refOf, type JsonObject, type Resource } from "../model/resource.js";
-import { fieldName } from "./schema-validation.js";
+import { fieldName } from "./field-name.js";
 import {
   configMapKeyProblems,
   dns1035LabelProblems,

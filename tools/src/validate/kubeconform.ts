@@ -8,8 +8,7 @@ import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
 import { LOCAL_TOOLS_DIR } from "../render/kustomize-binary.js";
 import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
-
-export const KUBECONFORM_RULE = "kubeconform";
+import { KUBECONFORM_RULE } from "./schema-rules.js";
 
 /** One object's verdict from kubeconform's JSON output. */
 export interface KubeconformResult {
