@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The `mesh-policy` binary: runs tools/dist/cli/main.js, compiled from tools/src, after making sure
 // the compiled code is the current sources'. When a source file, a folder of tools/src (a file
-// added or removed) or tsconfig.json is newer than the last build (tools/dist/.tsbuildinfo), it
-// first runs TypeScript's incremental build (`tsc -b`: only what changed is compiled again), so
+// added or removed) or tsconfig.json is newer than the last build (tools/dist/.tsbuildinfo), or the
+// schema catalog newer than its compiled validators (tools/dist/validators), it first runs
+// TypeScript's incremental build (`tsc -b`: only what changed is compiled again) and compiles the
+// validators, as `npm run build` does, so
 // that `npx mesh-policy` never runs a stale build after a pull or an edit. Concurrent runs build
 // once: the others wait for the build lock. Plain JavaScript: it must run before anything is built.
 import { spawnSync } from "node:child_process";
@@ -15,6 +17,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const sources = join(root, "tools/src");
 const dist = join(root, "tools/dist");
 const buildInfo = join(dist, ".tsbuildinfo");
+const validators = join(dist, "validators");
+const schemaIndex = join(root, "tools/schemas/index.json");
 const lock = join(dist, ".build-lock");
 const LOCK_WAIT_MS = 300_000;
 
@@ -35,6 +39,8 @@ function newestInput() {
 function isStale() {
   if (!existsSync(sources)) return false; // an installed copy without its sources runs what it has
   if (!existsSync(buildInfo)) return true;
+  // The schema validators compiled at build time: a schema catalog written since is compiled again.
+  if (existsSync(schemaIndex) && (!existsSync(validators) || statSync(schemaIndex).mtimeMs > statSync(validators).mtimeMs)) return true;
   return newestInput() > statSync(buildInfo).mtimeMs;
 }
 
@@ -89,6 +95,11 @@ function build() {
   const started = new Date();
   const result = spawnSync(process.execPath, [tsc, "-b", join(root, "tsconfig.json")], { cwd: root, stdio: ["ignore", 2, 2] });
   if (result.status !== 0) fail("tools/src does not compile (tsc's errors are above); fix them, or run `npm run build` to see them again");
+  // The second step of `npm run build`: the schemas' validators, as ajv standalone code.
+  if (existsSync(schemaIndex)) {
+    const compiled = spawnSync(process.execPath, [join(dist, "validate/compile-validators.js")], { cwd: root, stdio: ["ignore", 2, 2] });
+    if (compiled.status !== 0) fail("compiling the schema validators failed (the error is above); run `npm run build` to see it again");
+  }
   // tsc leaves the build info alone when no output changed (a touched file, a test added): mark
   // the build current, or every later run would ask tsc again. (A source dated in the future is
   // built at every run until then: slower, never stale.)

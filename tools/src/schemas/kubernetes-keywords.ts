@@ -1,4 +1,4 @@
-import type { Ajv, ErrorObject, SchemaValidateFunction } from "ajv";
+import { _, Name, str, type Ajv, type ErrorObject, type KeywordCxt } from "ajv";
 
 /**
  * Keyword of our schemas for a CRD list with `x-kubernetes-list-type: map`: the names of the
@@ -8,12 +8,33 @@ import type { Ajv, ErrorObject, SchemaValidateFunction } from "ajv";
  */
 export const LIST_MAP_KEYS = "x-kubernetes-list-map-keys";
 
+/**
+ * What the code ajv generates for the keyword calls, under this name: a validator compiled ahead
+ * of time (ajv standalone code) receives it as a parameter of its module (compile-validators).
+ */
+export const LIST_MAP_DUPLICATES = "listMapDuplicates";
+
 /** Registers the keywords our schemas use beyond draft-07 (JSON-Schema validators that do not know them ignore them). */
 export function addKubernetesKeywords(ajv: Ajv): void {
-  ajv.addKeyword({ keyword: LIST_MAP_KEYS, type: "array", schemaType: "array", errors: true, validate: validateListMapKeys as SchemaValidateFunction });
+  // A code-generating keyword, so that ajv's standalone code can hold it.
+  ajv.addKeyword({ keyword: LIST_MAP_KEYS, type: "array", schemaType: "array", code: listMapKeysCode });
 }
 
-function validateListMapKeys(keys: string[], data: unknown[], _schema: unknown, context?: { instancePath?: string }): boolean {
+function listMapKeysCode(cxt: KeywordCxt): void {
+  const { gen, data, schemaValue, it } = cxt;
+  const duplicates = gen.scopeValue("func", { ref: listMapDuplicates, code: _`${new Name(LIST_MAP_DUPLICATES)}` });
+  const instancePath = it.errorPath === undefined ? _`instancePath` : _`instancePath + ${it.errorPath}`;
+  const errors = gen.const("listMapErrors", _`${duplicates}(${schemaValue}, ${data}, ${instancePath}, ${str`${it.errSchemaPath}/${LIST_MAP_KEYS}`}, ${it.opts.verbose === true})`);
+  gen.if(_`${errors}.length > 0`, () => {
+    gen.assign(_`vErrors`, _`vErrors === null ? ${errors} : vErrors.concat(${errors})`).assign(_`errors`, _`vErrors.length`);
+  });
+}
+
+/**
+ * The errors of the items of `data` whose `keys` repeat an earlier item's: one per repeated key,
+ * as ajv reports a keyword's errors (in verbose mode with the keyword's schema and data).
+ */
+export function listMapDuplicates(keys: string[], data: unknown[], instancePath: string, schemaPath: string, verbose: boolean): ErrorObject[] {
   const seen = new Map<string, { first: number; count: number }>();
   const errors: ErrorObject[] = [];
   data.forEach((item, index) => {
@@ -29,15 +50,14 @@ function validateListMapKeys(keys: string[], data: unknown[], _schema: unknown, 
     const first = earlier.first;
     errors.push({
       keyword: LIST_MAP_KEYS,
-      instancePath: `${context?.instancePath ?? ""}/${index}`,
-      schemaPath: `#/${LIST_MAP_KEYS}`,
+      instancePath: `${instancePath}/${index}`,
+      schemaPath,
       params: { keys, duplicateOf: first, values: keys.map((key, i) => [key, values[i] === UNSPECIFIED ? undefined : values[i]]) },
       message: `duplicate key`,
+      ...(verbose ? { schema: keys, data } : {}),
     });
   });
-  validateListMapKeys.errors = errors;
-  return errors.length === 0;
+  return errors;
 }
-validateListMapKeys.errors = [] as ErrorObject[];
 
 const UNSPECIFIED = Symbol("unspecified");

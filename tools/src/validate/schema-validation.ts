@@ -1,23 +1,22 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { likelyMeant } from "../util/did-you-mean.js";
 import { isSensitivePointer, MASK } from "../mask/mask-secrets.js";
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
-import { addKubernetesKeywords, LIST_MAP_KEYS } from "../schemas/kubernetes-keywords.js";
+import { LIST_MAP_KEYS } from "../schemas/kubernetes-keywords.js";
 import { loadSchemaIndex, readSchema, type SchemaEntry } from "../schemas/schema-catalog.js";
+import { fieldName } from "./field-name.js";
+import { compiledValidator } from "./compiled-validators.js";
+import { schemaAjv } from "./schema-ajv.js";
+import { SCHEMA_RULE } from "./schema-rules.js";
 
-export const SCHEMA_RULE = "schema";
-
-/** Validates objects against the JSON schema of their apiVersion/kind, compiling each schema once. */
+/**
+ * Validates objects against the JSON schema of their apiVersion/kind: with the validator compiled
+ * at build time (compile-validators) where there is a current one, else compiling the schema, once.
+ */
 export class SchemaValidator {
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+  private ajv: Ajv | undefined;
   private readonly compiled = new Map<SchemaEntry, ValidateFunction>();
-
-  constructor() {
-    addFormats.default(this.ajv);
-    addKubernetesKeywords(this.ajv);
-  }
 
   validate(resource: Resource, skipKinds: ReadonlySet<string> = new Set()): Finding[] {
     if (skipKinds.has(resource.kind) || skipKinds.has(`${resource.apiVersion}/${resource.kind}`)) return [];
@@ -42,7 +41,7 @@ export class SchemaValidator {
   private compile(entry: SchemaEntry): ValidateFunction {
     let fn = this.compiled.get(entry);
     if (fn === undefined) {
-      fn = this.ajv.compile(readSchema(entry));
+      fn = compiledValidator(entry) ?? (this.ajv ??= schemaAjv()).compile(readSchema(entry));
       this.compiled.set(entry, fn);
     }
     return fn;
@@ -139,16 +138,6 @@ function describeOne(pointer: string, error: ErrorObject, showValue: (value: unk
     default:
       return { pointer, message: `${field}: ${error.message ?? "is invalid"}` };
   }
-}
-
-/** `/spec/http/0/retries` → `spec.http[0].retries`, the way kubectl names fields. */
-export function fieldName(pointer: string): string {
-  if (pointer === "") return "(object)";
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
-    .reduce((name, segment) => (/^\d+$/.test(segment) ? `${name}[${segment}]` : name === "" ? segment : `${name}.${segment}`), "");
 }
 
 function shown(value: unknown): string {
