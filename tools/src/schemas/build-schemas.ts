@@ -1,6 +1,4 @@
-import { realpathSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import {
   CEL_RULES_FILE,
   GENERATED_ENTRIES,
@@ -19,6 +17,7 @@ import { schemaCatalogDir, type SchemaEntry } from "./schema-catalog.js";
 import { readSources, type SchemaSource } from "./sources.js";
 import { compareStrings, stringifyStable } from "./stable-json.js";
 import { replaceCatalogEntries } from "./write-catalog.js";
+import { isEntryPoint } from "../util/is-entry-point.js";
 
 export interface BuildSummary {
   kinds: number;
@@ -104,17 +103,7 @@ export function renderCatalog(kinds: readonly SourcedKind[], rules: readonly Cel
   return new Map([...files].sort(([a], [b]) => compareStrings(a, b)));
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   buildSchemaCatalog().then(
     (summary) => {
       console.error(

@@ -1,11 +1,11 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { LIST_MAP_DUPLICATES } from "../schemas/kubernetes-keywords.js";
 import { loadSchemaIndex, readSchema } from "../schemas/schema-catalog.js";
 import { validatorFileName, validatorsDir } from "./compiled-validators.js";
 import { schemaAjv } from "./schema-ajv.js";
+import { isEntryPoint } from "../util/is-entry-point.js";
 
 /**
  * Build step (`npm run build`, and tools/bin/mesh-policy.js after it rebuilds): compiles every
@@ -32,4 +32,4 @@ export function compileValidators(dir = validatorsDir()): number {
   return written.size;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) compileValidators();
+if (isEntryPoint(import.meta.url)) compileValidators();

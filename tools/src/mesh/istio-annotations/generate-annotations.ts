@@ -1,10 +1,10 @@
-import { realpathSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { downloadGoModule, readModuleFile } from "../../schemas/fetch-module.js";
 import { readSources } from "../../schemas/sources.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
+import { isEntryPoint } from "../../util/is-entry-point.js";
 
 /**
  * Regenerates istio-annotations.json, the annotations Istio defines, from `annotation/annotations.yaml`
@@ -56,17 +56,7 @@ export async function generateAnnotationCatalog(): Promise<AnnotationCatalog> {
   return catalog;
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   generateAnnotationCatalog().then(
     (catalog) => console.error(`wrote ${catalog.annotations.length} annotations of ${ISTIO_API}@${catalog.version} to ${OUTPUT}`),
     (error: unknown) => {
