@@ -1,4 +1,5 @@
 import { isProductionEnvironment, type AccessDiff, type CellSummary, type EdgeChange } from "../access/access-diff.js";
+import { painter, type Paint } from "../report/paint.js";
 import { changeCount, type DiffReport, type EnvironmentDiff } from "./diff-report.js";
 import {
   countsOf,
@@ -19,10 +20,6 @@ export interface DiffTextOptions {
   color?: boolean;
 }
 
-const ANSI = { bold: "\u001b[1m", red: "\u001b[31m", green: "\u001b[32m", yellow: "\u001b[33m", cyan: "\u001b[36m", reset: "\u001b[0m" } as const;
-
-type Paint = (code: string, text: string) => string;
-
 /**
  * The diff for a terminal, unified-style: per environment that changes on merge (environments
  * whose change is the same once, `dev, staging: same change`), each object that changes with a
@@ -32,11 +29,11 @@ type Paint = (code: string, text: string) => string;
  * one line that counts everything.
  */
 export function formatDiffText(report: DiffReport, options: DiffTextOptions = {}): string {
-  const paint: Paint = (code, text) => (options.color === true ? `${code}${text}${ANSI.reset}` : text);
-  const lines: string[] = [paint(ANSI.bold, `mesh-policy diff: ${diffTitle(report)}`)];
+  const paint = painter(options.color);
+  const lines: string[] = [paint("bold", `mesh-policy diff: ${diffTitle(report)}`)];
   const deployments = new Map(report.deployments.map((d) => [d.name, d]));
   for (const group of groupEnvironments(report.environments)) {
-    lines.push("", paint(ANSI.bold, groupHeading(group, groupCounts(group), (name) => pinnedNote(deployments.get(name)))));
+    lines.push("", paint("bold", groupHeading(group, groupCounts(group), (name) => pinnedNote(deployments.get(name)))));
     lines.push(...groupLines(group, paint, false));
   }
   if (report.unchangedEnvironments.length > 0) {
@@ -47,9 +44,9 @@ export function formatDiffText(report: DiffReport, options: DiffTextOptions = {}
     lines.push("", `${report.base.environment === null ? "unchanged on merge" : "unchanged"}: ${names.join(", ")}`);
   }
   if (report.pending.length > 0) {
-    lines.push("", paint(ANSI.bold, `pending, not applied on merge: what ${pendingNames(report)} would receive at the next promotion (${describeSide(report.head)} against the pin)`));
+    lines.push("", paint("bold", `pending, not applied on merge: what ${pendingNames(report)} would receive at the next promotion (${describeSide(report.head)} against the pin)`));
     for (const group of groupEnvironments(report.pending)) {
-      lines.push("", paint(ANSI.bold, groupHeading(group, groupCounts(group), () => " (pending)")));
+      lines.push("", paint("bold", groupHeading(group, groupCounts(group), () => " (pending)")));
       lines.push(...groupLines(group, paint, true));
     }
   }
@@ -69,7 +66,7 @@ function groupLines(group: EnvironmentGroup, paint: Paint, pending: boolean): st
   const lines: string[] = [];
   for (const block of resourceBlocks(group.diff)) {
     const source = block.source === undefined ? "" : ` (${block.source})`;
-    lines.push(paint(ANSI.bold, `  ${block.status.padEnd(7)} ${block.title}${source}`));
+    lines.push(paint("bold", `  ${block.status.padEnd(7)} ${block.title}${source}`));
     for (const line of block.lines()) lines.push(`    ${colorLine(line, paint)}`);
   }
   lines.push(...accessLines(group.diff.access, group.names, paint, pending));
@@ -85,9 +82,9 @@ function accessLines(access: AccessDiff, names: readonly string[], paint: Paint,
       `${access.conditionsChanged} with changed conditions`,
   ];
   if (access.widens && names.some(isProductionEnvironment)) {
-    lines.unshift(paint(ANSI.yellow, `  ⚠ ${pending ? `its next promotion will widen access in ${label}` : `this change widens access in ${label}`}`));
+    lines.unshift(paint("yellow", `  ⚠ ${pending ? `its next promotion will widen access in ${label}` : `this change widens access in ${label}`}`));
   }
-  for (const change of access.changes) lines.push(`    ${change.direction === "narrower" ? " " : paint(ANSI.yellow, "⚠")} ${edgeLine(change)}`);
+  for (const change of access.changes) lines.push(`    ${change.direction === "narrower" ? " " : paint("yellow", "⚠")} ${edgeLine(change)}`);
   return lines;
 }
 
@@ -111,11 +108,11 @@ function cellText(cell: CellSummary | undefined): string {
 function colorLine(line: DiffLine, paint: Paint): string {
   switch (line.sign) {
     case "@":
-      return paint(ANSI.cyan, line.text);
+      return paint("cyan", line.text);
     case "+":
-      return paint(ANSI.green, `+ ${line.text}`);
+      return paint("green", `+ ${line.text}`);
     case "-":
-      return paint(ANSI.red, `- ${line.text}`);
+      return paint("red", `- ${line.text}`);
     default:
       return `  ${line.text}`;
   }
