@@ -1,5 +1,6 @@
 import { canonicalJson, objectAt } from "./fields.js";
 import { namespaceOf } from "./hosts.js";
+import type { MeshIndex } from "./mesh-index.js";
 import { isJsonObject, pointerOf, type Resource } from "../model/resource.js";
 
 /**
@@ -34,14 +35,14 @@ export interface EnvoyPatchFinding {
 const ROUTE_LEVEL = new Set(["ROUTE_CONFIGURATION", "HTTP_ROUTE"]);
 const REPLACEABLE = new Set(["HTTP_FILTER", "NETWORK_FILTER", "VIRTUAL_HOST"]);
 
-const cache = new WeakMap<readonly Resource[], EnvoyPatchFinding[]>();
+const cache = new WeakMap<MeshIndex, EnvoyPatchFinding[]>();
 
-/** The findings for a list of EnvoyFilters (the list object is the cache key: pass the index's own list). */
-export function analyzeEnvoyFilterPatches(filters: readonly Resource[]): readonly EnvoyPatchFinding[] {
-  let findings = cache.get(filters);
+/** The findings for the index's EnvoyFilters, computed once for all the rules that read them. */
+export function analyzeEnvoyFilterPatches(index: MeshIndex): readonly EnvoyPatchFinding[] {
+  let findings = cache.get(index);
   if (findings === undefined) {
-    findings = computeFindings(filters);
-    cache.set(filters, findings);
+    findings = computeFindings(index.istio("EnvoyFilter"));
+    cache.set(index, findings);
   }
   return findings;
 }

@@ -9,7 +9,7 @@ const rule: LintRule = {
   appliesTo: ["EnvoyFilter"],
   reads: ["EnvoyFilter"],
   *check(index) {
-    for (const finding of analyzeEnvoyFilterPatches(index.istio("EnvoyFilter"))) {
+    for (const finding of analyzeEnvoyFilterPatches(index)) {
       if (finding.problem !== "remove-ignored") continue;
       yield {
         resource: finding.filter,
