@@ -1,3 +1,4 @@
+import { pushTo } from "../mesh/fields.js";
 import type { Resource } from "../model/resource.js";
 import type { DestinationRuleInfo, DestinationRuleLookup } from "../mesh/destination-rule.js";
 import { namespaceOf, namespaceOfHost, resolveHost, ROOT_NAMESPACE } from "../mesh/hosts.js";
@@ -53,7 +54,7 @@ function computeMissingSubsets(index: MeshIndex): MissingSubset[] {
   for (const dr of index.destinationRules()) {
     for (const subset of dr.subsets) {
       const key = `${dr.host}|${subset.name}`;
-      definedBy.set(key, [...(definedBy.get(key) ?? []), dr]);
+      pushTo(definedBy, key, dr);
       const written = dr.resource.object["spec"];
       const host = typeof written === "object" && written !== null && "host" in written ? String((written as Record<string, unknown>)["host"]) : dr.host;
       istioctlDefined.add(`${istioctlHostKey(dr.namespace, host)}|${subset.name}`);

@@ -1,4 +1,4 @@
-import { arrayAt, objectAt, stringMap } from "./fields.js";
+import { arrayAt, objectAt, pushTo, stringMap } from "./fields.js";
 import { namespaceOf } from "./hosts.js";
 import type { MeshIndex } from "./mesh-index.js";
 import type { ServiceInfo } from "./service-registry.js";
@@ -38,7 +38,7 @@ function computeDeploymentServices(index: MeshIndex): DeploymentServices[] {
     if (Object.keys(service.selector).length === 0) continue;
     for (const workload of index.workloadsMatching(service.namespace, service.selector)) {
       if (workload.source.kind !== "Deployment") continue;
-      servicesOf.set(workload.source, [...(servicesOf.get(workload.source) ?? []), service]);
+      pushTo(servicesOf, workload.source, service);
     }
   }
   const namespaces = new Map(index.kind("Namespace").map((ns) => [ns.name, ns]));

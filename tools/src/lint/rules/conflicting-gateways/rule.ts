@@ -1,3 +1,4 @@
+import { pushTo } from "../../../mesh/fields.js";
 import { gatewayModel, type GatewayInfo, type GatewayModel, type GatewayServer } from "../../../mesh/gateways.js";
 import { pointerOf } from "../../../model/resource.js";
 import type { LintRule } from "../../rule.js";
@@ -25,7 +26,7 @@ const rule: LintRule = {
       for (const [port, server] of byPort) {
         for (const host of new Set(server.hosts)) {
           const key = `${port}~${server.bind}~${host}`;
-          byHost.set(key, [...(byHost.get(key) ?? []), gateway]);
+          pushTo(byHost, key, gateway);
         }
       }
     }

@@ -1,3 +1,4 @@
+import { pushTo } from "../../../mesh/fields.js";
 import { meshDeploymentsWithServices } from "../../../mesh/deployment-services.js";
 import type { LintRule } from "../../rule.js";
 
@@ -16,7 +17,7 @@ const rule: LintRule = {
         for (const port of service.ports) {
           const protocols = byPort.get(port.port) ?? new Map<string, string[]>();
           const protocol = port.protocol === undefined || port.protocol === "" ? "TCP" : port.protocol;
-          protocols.set(protocol, [...(protocols.get(protocol) ?? []), `${service.namespace}/${service.resource.name}`]);
+          pushTo(protocols, protocol, `${service.namespace}/${service.resource.name}`);
           byPort.set(port.port, protocols);
         }
       }

@@ -1,3 +1,4 @@
+import { pushTo } from "../../../mesh/fields.js";
 import { gatewayModel } from "../../../mesh/gateways.js";
 import { pointerOf } from "../../../model/resource.js";
 import { labelsMatch } from "../../../mesh/selector.js";
@@ -15,9 +16,7 @@ const rule: LintRule = {
     const model = gatewayModel(index);
     const servicesByNamespace = new Map<string, ServiceInfo[]>();
     for (const service of index.servicesByHost.values()) {
-      const list = servicesByNamespace.get(service.namespace) ?? [];
-      list.push(service);
-      servicesByNamespace.set(service.namespace, list);
+      pushTo(servicesByNamespace, service.namespace, service);
     }
     for (const gateway of model.gateways) {
       // Where the input describes no gateway pod (they are installed elsewhere), there is nothing to compare with.
