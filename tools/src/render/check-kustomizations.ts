@@ -115,17 +115,24 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
         if (error instanceof UserError) return error;
         throw error;
       });
+      // Remote references, paths out of the repository and inputs that expand without bound are
+      // refused before kustomize sees them; inputs that cannot be listed are never handed to it.
+      if (inputs instanceof UserError) {
+        findings.push(
+          inputs instanceof KustomizeInputError
+            ? { ruleId: KUSTOMIZATION_RULE, severity: "error", message: inputs.detail.reason, location: { file: inputs.detail.file, line: inputs.detail.line } }
+            : { ruleId: KUSTOMIZATION_RULE, severity: "error", message: `kustomize rejects this ${kind ?? "kustomization"}: ${inputs.message}`, location: { file: displayPath(file, repoRoot), line: 1 } },
+        );
+        continue;
+      }
       // The outcome of a kustomization whose inputs were all listed is cached by their hash, as renders are.
       const key =
-        cacheDir === false || inputs instanceof UserError || inputs.remote.length > 0
+        cacheDir === false || inputs.remote.length > 0
           ? undefined
           : await renderCacheKey({ repoRoot, tool: [kustomize.command, kustomize.version, "check-kustomization", kind ?? "", path.relative(repoRoot, dir)], files: inputs.files });
       let outcome = cacheDir === false || key === undefined ? undefined : parseOutcome(await readCachedRender(cacheDir, key));
       if (outcome === undefined) {
-        // Remote references, paths out of the repository and inputs that expand without bound are
-        // refused before kustomize sees them.
-        const refused =
-          inputs instanceof KustomizeInputError ? inputs.detail : inputs instanceof UserError ? undefined : await firstUnboundedInput(inputs.files, repoRoot);
+        const refused = await firstUnboundedInput(inputs.files, repoRoot);
         if (refused !== undefined) {
           findings.push({ ruleId: KUSTOMIZATION_RULE, severity: "error", message: refused.reason, location: { file: refused.file, line: refused.line } });
           continue;
@@ -150,9 +157,7 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
       const diagnosis =
         outcome.stopped !== undefined
           ? { file: displayPath(file, repoRoot), line: 1, message: `kustomize ${outcome.stopped}` }
-          : inputs instanceof UserError
-            ? { file: displayPath(file, repoRoot), line: 1, message: inputs.message }
-            : await diagnoseKustomizeFailure(outcome.stderr, { repoRoot, buildDir: dir, inputs });
+          : await diagnoseKustomizeFailure(outcome.stderr, { repoRoot, buildDir: dir, inputs });
       findings.push({
         ruleId: KUSTOMIZATION_RULE,
         severity: "error",
