@@ -34,14 +34,14 @@ export async function findKubeconform(repoRoot: string): Promise<string> {
   );
 }
 
+/** kubeconform is linear in what it checks, which the YAML and kustomize bounds already bound. */
+const KUBECONFORM_TIMEOUT_MS = 300_000;
+
 /**
  * Runs the real kubeconform on exactly the objects we validated (as one YAML stream on stdin),
  * offline against our own schemas exported in its layout, and returns one verdict per object in
  * input order.
  */
-/** kubeconform is linear in what it checks, which the YAML and kustomize bounds already bound. */
-const KUBECONFORM_TIMEOUT_MS = 300_000;
-
 export async function runKubeconform(
   repoRoot: string,
   resources: readonly Resource[],
