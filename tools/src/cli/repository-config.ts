@@ -7,8 +7,11 @@ import { INPUT_ERROR_RULES } from "./findings-exit-code.js";
 
 /** The repository's .mesh-policy.yaml, checked against the checks and environments that exist. */
 export async function repositoryConfig(repoRoot: string): Promise<MeshPolicyConfig> {
-  const environments = await listEnvironments(repoRoot).catch(() => []);
-  return loadConfig(repoRoot, { checks: allChecks().map((check) => check.id), inputChecks: INPUT_ERROR_RULES, environments });
+  return loadConfig(repoRoot, async () => ({
+    checks: allChecks().map((check) => check.id),
+    inputChecks: INPUT_ERROR_RULES,
+    environments: await listEnvironments(repoRoot).catch(() => []),
+  }));
 }
 
 /** A run's findings and counts as the configuration wants them. */

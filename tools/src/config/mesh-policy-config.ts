@@ -43,13 +43,16 @@ export interface ConfigVocabulary {
   environments: readonly string[];
 }
 
-/** The configuration of the repository at `repoRoot`; the empty one when it has no file. */
-export async function loadConfig(repoRoot: string, vocabulary: ConfigVocabulary): Promise<MeshPolicyConfig> {
+/**
+ * The configuration of the repository at `repoRoot`; the empty one when it has no file. The
+ * vocabulary (every check, every environment) is gathered only when there is a file to check.
+ */
+export async function loadConfig(repoRoot: string, vocabulary: () => Promise<ConfigVocabulary>): Promise<MeshPolicyConfig> {
   const text = await readFile(path.join(repoRoot, CONFIG_FILE), "utf8").catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
     throw new UserError(`${CONFIG_FILE}: cannot read it (${error.code ?? error.message})`);
   });
-  return text === undefined ? EMPTY_CONFIG : parseConfig(text, vocabulary);
+  return text === undefined ? EMPTY_CONFIG : parseConfig(text, await vocabulary());
 }
 
 export function parseConfig(text: string, vocabulary: ConfigVocabulary): MeshPolicyConfig {
