@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The `mesh-policy` binary: runs tools/dist/cli/main.js, compiled from tools/src, after making sure
-// the compiled code is the current sources'. When a source file, a folder of tools/src (a file
-// added or removed) or tsconfig.json is newer than the last build (tools/dist/.tsbuildinfo), or the
-// schema catalog newer than its compiled validators (tools/dist/validators), it first runs
-// TypeScript's incremental build (`tsc -b`: only what changed is compiled again) and compiles the
-// validators, as `npm run build` does, so
-// that `npx mesh-policy` never runs a stale build after a pull or an edit. Concurrent runs build
+// The `mesh-policy` binary: runs tools/dist/bundle/main.js, compiled and bundled from tools/src,
+// after making sure the compiled code is the current sources'. When a source file, a folder of
+// tools/src (a file added or removed) or tsconfig.json is newer than the last build
+// (tools/dist/.tsbuildinfo), the bundle older than that build, or the schema catalog newer than
+// its compiled validators (tools/dist/validators), it first runs the steps of `npm run build`:
+// TypeScript's incremental build (`tsc -b`: only what changed is compiled again), the validators
+// and the bundle, so that `npx mesh-policy` never runs a stale build after a pull or an edit. Concurrent runs build
 // once: the others wait for the build lock. Plain JavaScript: it must run before anything is built.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -18,6 +18,7 @@ const sources = join(root, "tools/src");
 const dist = join(root, "tools/dist");
 const buildInfo = join(dist, ".tsbuildinfo");
 const validators = join(dist, "validators");
+const bundle = join(dist, "bundle/main.js");
 const schemaIndex = join(root, "tools/schemas/index.json");
 const lock = join(dist, ".build-lock");
 const LOCK_WAIT_MS = 300_000;
@@ -38,7 +39,9 @@ function newestInput() {
 
 function isStale() {
   if (!existsSync(sources)) return false; // an installed copy without its sources runs what it has
-  if (!existsSync(buildInfo)) return true;
+  if (!existsSync(buildInfo) || !existsSync(bundle)) return true;
+  // A build whose bundling failed, or did not run (`tsc -b` alone): the bundle is older than it.
+  if (statSync(bundle).mtimeMs < statSync(buildInfo).mtimeMs) return true;
   // The schema validators compiled at build time: a schema catalog written since is compiled again.
   if (existsSync(schemaIndex) && (!existsSync(validators) || statSync(schemaIndex).mtimeMs > statSync(validators).mtimeMs)) return true;
   return newestInput() > statSync(buildInfo).mtimeMs;
@@ -100,10 +103,18 @@ function build() {
     const compiled = spawnSync(process.execPath, [join(dist, "validate/compile-validators.js")], { cwd: root, stdio: ["ignore", 2, 2] });
     if (compiled.status !== 0) fail("compiling the schema validators failed (the error is above); run `npm run build` to see it again");
   }
+  const bundled = spawnSync(process.execPath, [join(dist, "build/bundle-cli.js")], { cwd: root, stdio: ["ignore", 2, 2] });
+  if (bundled.status !== 0) fail("bundling tools/dist failed (esbuild's error is above); run `npm run build` to see it again");
   // tsc leaves the build info alone when no output changed (a touched file, a test added): mark
   // the build current, or every later run would ask tsc again. (A source dated in the future is
   // built at every run until then: slower, never stale.)
   utimesSync(buildInfo, started, started);
+}
+
+// The version is package.json's, whatever was built: answered before anything is checked or loaded.
+if (["--version", "version"].includes(process.argv[2] ?? "")) {
+  process.stdout.write(`mesh-policy ${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}\n`);
+  process.exit(0);
 }
 
 try {
@@ -120,4 +131,6 @@ try {
   process.exit(2);
 }
 
-await import(pathToFileURL(join(dist, "cli/main.js")).href);
+// Stack traces for MESH_POLICY_DEBUG=1 name tools/src lines (the bundle's source maps), at no cost otherwise.
+if (process.env.MESH_POLICY_DEBUG === "1") process.setSourceMapsEnabled(true);
+await import(pathToFileURL(bundle).href);

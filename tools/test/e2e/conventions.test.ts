@@ -88,11 +88,11 @@ describe("short flags, --quiet, standard input, JUnit", () => {
 
   it("- reads YAML from standard input, named <stdin> in findings, alone or with files", async () => {
     const yaml = await readFile(path.join(REPO_ROOT, ADR_FIXTURE), "utf8");
-    const run = await execa("node", [path.join(REPO_ROOT, "tools/dist/cli/main.js"), "lint", "-", "-f", "json"], { cwd: REPO_ROOT, input: yaml, reject: false });
+    const run = await execa("node", [path.join(REPO_ROOT, "tools/dist/bundle/main.js"), "lint", "-", "-f", "json"], { cwd: REPO_ROOT, input: yaml, reject: false });
     expect(run.exitCode).toBe(1);
     const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; location: { file: string; line: number } }> };
     expect(report.findings.map((f) => `${f.location.file}:${f.location.line} ${f.ruleId}`)).toContain("<stdin>:61 allow-policy-without-selector");
-    const broken = await execa("node", [path.join(REPO_ROOT, "tools/dist/cli/main.js"), "validate", "-"], { cwd: REPO_ROOT, input: "a: [\n", reject: false });
+    const broken = await execa("node", [path.join(REPO_ROOT, "tools/dist/bundle/main.js"), "validate", "-"], { cwd: REPO_ROOT, input: "a: [\n", reject: false });
     expect(broken.exitCode).toBe(2);
     expect(broken.stdout).toContain("<stdin>:");
   });

@@ -25,33 +25,45 @@ afterAll(async () => {
   await rm(copy, { recursive: true, force: true });
 });
 
-const version = () => execa("node", ["tools/bin/mesh-policy.js", "--version"], { cwd: copy, reject: false });
+const run = (...args: string[]) => execa("node", ["tools/bin/mesh-policy.js", ...args], { cwd: copy, reject: false });
+const help = () => run("--help");
+const HELP = expect.stringContaining("Usage: mesh-policy COMMAND");
 
 describe("tools/bin/mesh-policy.js", () => {
-  it("builds when there is no build, then starts without building; a changed source is built again, and runs", async () => {
-    const first = await version();
-    expect(first.stderr).toBe(BUILDING);
-    expect(first).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^mesh-policy \d+\.\d+\.\d+\n?$/) });
+  it("--version answers from package.json before anything is built", async () => {
+    expect(await run("--version")).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^mesh-policy \d+\.\d+\.\d+$/), stderr: "" });
+  });
 
-    const second = await version();
-    expect(second).toMatchObject({ exitCode: 0, stderr: "" });
+  it("builds when there is no build, then starts without building; a changed source is built again, and runs", async () => {
+    const first = await help();
+    expect(first.stderr).toBe(BUILDING);
+    expect(first).toMatchObject({ exitCode: 0, stdout: HELP });
+
+    const second = await help();
+    expect(second).toMatchObject({ exitCode: 0, stdout: HELP, stderr: "" });
 
     // A source edited after the build (an editor's save, a pull): built again before it runs.
     const now = new Date();
     await utimes(path.join(copy, "tools/src/cli/help.ts"), now, now);
-    const third = await version();
+    const third = await help();
     expect(third).toMatchObject({ exitCode: 0, stderr: BUILDING });
-    expect((await version()).stderr).toBe("");
+    expect((await help()).stderr).toBe("");
+
+    // Compiled but not bundled (`tsc -b` alone, or a bundling that failed): bundled before it runs.
+    const later = new Date(Date.now() + 1000);
+    await utimes(path.join(copy, "tools/dist/.tsbuildinfo"), later, later);
+    expect(await help()).toMatchObject({ exitCode: 0, stderr: BUILDING });
+    expect((await help()).stderr).toBe("");
   }, 300_000);
 
   it("a source that does not compile: exit 2 with tsc's errors, never the stale build", async () => {
     const broken = path.join(copy, "tools/src/util/broken-on-purpose.ts");
     await writeFile(broken, "export const x: number = 'not a number';\n");
-    const run = await version();
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain("error TS2322");
-    expect(run.stderr).toContain("mesh-policy: tools/src does not compile (tsc's errors are above)");
-    expect(run.stdout).toBe("");
+    const failed = await help();
+    expect(failed.exitCode).toBe(2);
+    expect(failed.stderr).toContain("error TS2322");
+    expect(failed.stderr).toContain("mesh-policy: tools/src does not compile (tsc's errors are above)");
+    expect(failed.stdout).toBe("");
     await rm(broken);
   }, 300_000);
 });
