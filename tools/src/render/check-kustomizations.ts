@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parse } from "yaml";
 import { displayPath } from "../load/load-paths.js";
+import { parseYamlDocuments } from "../load/yaml-documents.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject } from "../model/resource.js";
@@ -103,8 +103,8 @@ async function environmentInputs(repoRoot: string): Promise<Set<string>> {
  */
 export async function checkKustomizationFiles(repoRoot: string, files: readonly string[], options: CheckKustomizationOptions = {}): Promise<Finding[]> {
   if (files.length === 0) return [];
-  const kustomize = await findKustomize(repoRoot);
   const cacheDir = options.cacheDir ?? defaultCacheDir(repoRoot);
+  const kustomize = await findKustomize(repoRoot, cacheDir);
   const scratch = await mkdtemp(path.join(tmpdir(), "mesh-policy-kustomization-"));
   try {
     const findings: Finding[] = [];
@@ -195,10 +195,7 @@ function parseOutcome(text: string | undefined): CheckOutcome | undefined {
 }
 
 function kindOf(text: string): string | undefined {
-  try {
-    const value = parse(text) as unknown;
-    return isJsonObject(value) && typeof value["kind"] === "string" ? value["kind"] : undefined;
-  } catch {
-    return undefined;
-  }
+  const { documents, problems } = parseYamlDocuments(text);
+  const value = problems.length === 0 && documents.length === 1 ? documents[0]?.value : undefined;
+  return isJsonObject(value) && typeof value["kind"] === "string" ? value["kind"] : undefined;
 }

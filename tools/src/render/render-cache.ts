@@ -35,9 +35,13 @@ export async function renderCacheKey(parts: CacheKeyParts): Promise<string> {
   return hash.digest("hex").slice(0, 32);
 }
 
-/** The cached render for `key`, or undefined when there is none or it does not verify. */
-export async function readCachedRender(cacheDir: string, key: string): Promise<string | undefined> {
-  const file = entryFile(cacheDir, key);
+/**
+ * The cached render for `key`, or undefined when there is none or it does not verify. Entries
+ * other than renders (the kustomization checks' verdicts, kustomize's version) are kept and
+ * verified the same way; `suffix` keeps a kind of entry apart from the renders.
+ */
+export async function readCachedRender(cacheDir: string, key: string, suffix = RENDER_SUFFIX): Promise<string | undefined> {
+  const file = path.join(cacheDir, `${key}${suffix}`);
   const bytes = await readFile(file).catch(() => undefined);
   if (bytes === undefined) return undefined;
   const text = bytes.toString("utf8");
@@ -51,15 +55,13 @@ export async function readCachedRender(cacheDir: string, key: string): Promise<s
 }
 
 /** Stores a render; a cache that cannot be written only costs a render next time. */
-export async function writeCachedRender(cacheDir: string, key: string, yaml: string): Promise<void> {
+export async function writeCachedRender(cacheDir: string, key: string, yaml: string, suffix = RENDER_SUFFIX): Promise<void> {
   const body = Buffer.from(yaml, "utf8");
   const entry = `# ${FORMAT} sha256=${sha256(body)} bytes=${body.length}\n${yaml}`;
-  await writeFileAtomic(entryFile(cacheDir, key), entry).catch(() => undefined);
+  await writeFileAtomic(path.join(cacheDir, `${key}${suffix}`), entry).catch(() => undefined);
 }
 
-function entryFile(cacheDir: string, key: string): string {
-  return path.join(cacheDir, `${key}.yaml`);
-}
+const RENDER_SUFFIX = ".yaml";
 
 function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");

@@ -73,8 +73,9 @@ export async function renderKustomization(
     if (error instanceof KustomizeInputError) throw new RenderFailure(`cannot render ${label}: ${error.message}`, error.detail);
     throw error;
   });
-  const kustomize = await findKustomize(options.toolsRoot ?? repoRoot);
-  const cacheDir = inputs.remote.length > 0 ? false : (options.cacheDir ?? defaultCacheDir(repoRoot));
+  const cacheRoot = options.cacheDir ?? defaultCacheDir(repoRoot);
+  const kustomize = await findKustomize(options.toolsRoot ?? repoRoot, cacheRoot);
+  const cacheDir = inputs.remote.length > 0 ? false : cacheRoot;
   const key =
     cacheDir === false
       ? undefined
