@@ -1,7 +1,7 @@
 import { SEVERITY_RANK, type Finding, type Severity } from "../model/finding.js";
 import { INPUT_FILE_RULE } from "../load/load-paths.js";
 import { YAML_SYNTAX_RULE } from "../load/resources-from-yaml.js";
-import { CATALOG_RULE } from "../generate/check-generated.js";
+import { CATALOG_RULE } from "../generate/catalog-error.js";
 import { RENDER_RULE } from "../pipeline/targets.js";
 import { KUSTOMIZATION_RULE } from "../render/check-kustomizations.js";
 import { EXIT } from "./exit-codes.js";

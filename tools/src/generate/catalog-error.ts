@@ -1,6 +1,9 @@
 import { UserError } from "../model/errors.js";
 import type { CatalogErrorLocation } from "./jsonnet-error.js";
 
+/** A catalog that does not evaluate (syntax, a failed check, the binding missing), for `check`. */
+export const CATALOG_RULE = "catalog";
+
 /**
  * The catalog does not evaluate, or evaluates to something the generator cannot use. The message
  * starts with `file:line:col:` (the CLI prints it and exits 2); nothing has been written.

@@ -6,7 +6,7 @@ import { parseYamlDocuments } from "../load/yaml-documents.js";
 import { isJsonObject, pointerOf, type JsonObject } from "../model/resource.js";
 import { CatalogSourceMap } from "./catalog-source-map.js";
 import { CATALOG_FILE } from "./catalog.js";
-import { isGeneratedText } from "./format-generated.js";
+import { isGeneratedText } from "./generated-marker.js";
 import { outlineJsonnet } from "./jsonnet-outline.js";
 
 const catalogLines = (await readFile(path.join(REPO_ROOT, CATALOG_FILE), "utf8")).split("\n");

@@ -5,7 +5,7 @@ import { runGenerateCommand } from "../cli/generate-command.js";
 import { parseCommonOptions } from "../cli/options.js";
 import { CatalogError } from "./catalog-error.js";
 import { checkGenerated } from "./check-generated.js";
-import { GENERATED_MARKER } from "./format-generated.js";
+import { GENERATED_MARKER } from "./generated-marker.js";
 import { generateInMemory } from "./generate.js";
 import { copyRealBase, FIXTURES, makeCatalogRepo, REPO_ROOT, removeTemporaryRepos, snapshotTree, writeFiles } from "./fixtures/temp-repo.js";
 

@@ -4,12 +4,9 @@ import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { CATALOG_FILE } from "./catalog.js";
-import { CatalogError } from "./catalog-error.js";
+import { CATALOG_RULE, CatalogError } from "./catalog-error.js";
 import { checkCatalogWiring } from "./check-wiring.js";
 import { compareWithTree, driftFindings, generateInMemory } from "./generate.js";
-
-/** A catalog that does not evaluate (syntax, a failed check, the binding missing), for `check`. */
-export const CATALOG_RULE = "catalog";
 
 /**
  * What `mesh-policy check` reports about the generated files: one `generated-stale` finding per

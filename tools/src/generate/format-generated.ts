@@ -1,9 +1,7 @@
 import { stringify } from "yaml";
 import { compareKeys } from "../diff/normalize.js";
 import { isJsonObject, type JsonObject } from "../model/resource.js";
-
-/** The first line of every generated file; how `generate` tells its own files from hand-written ones. */
-export const GENERATED_MARKER = "# Generated from base/catalog by `mesh-policy generate`: do not edit by hand.";
+import { GENERATED_MARKER } from "./generated-marker.js";
 
 const HEADER = [
   GENERATED_MARKER,
@@ -11,10 +9,6 @@ const HEADER = [
   "# `npx mesh-policy generate`; `mesh-policy generate --check` and `mesh-policy check` fail while",
   "# this file differs from what the catalog generates.",
 ];
-
-export function isGeneratedText(text: string): boolean {
-  return text.startsWith(`${GENERATED_MARKER}\n`);
-}
 
 /** Comment lines are wrapped to this width, `# ` included. */
 const COMMENT_WIDTH = 100;

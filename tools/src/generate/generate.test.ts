@@ -7,7 +7,7 @@ import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import { SchemaValidator } from "../validate/schema-validation.js";
 import { CatalogError } from "./catalog-error.js";
 import { generate, generateInMemory } from "./generate.js";
-import { isGeneratedText } from "./format-generated.js";
+import { isGeneratedText } from "./generated-marker.js";
 import { FIXTURES, REPO_ROOT, makeCatalogRepo, markedLine, removeTemporaryRepos, snapshotTree } from "./fixtures/temp-repo.js";
 
 afterAll(removeTemporaryRepos);

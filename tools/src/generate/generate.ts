@@ -5,7 +5,7 @@ import { isInsideFolder } from "../util/inside-folder.js";
 import type { Finding } from "../model/finding.js";
 import { CATALOG_FILE, evaluateCatalog, type Catalog } from "./catalog.js";
 import { applyFileChanges, removeLeftoverSideFiles, type FileChanges, type TransactionFs } from "./file-transaction.js";
-import { isGeneratedText } from "./format-generated.js";
+import { isGeneratedText } from "./generated-marker.js";
 import { generatePolicyFiles, GENERATED_ROOT, type GeneratedFile } from "./policy-files.js";
 
 export const GENERATED_STALE_RULE = "generated-stale";

@@ -1,5 +1,5 @@
 import { ARGOCD_CHECKS } from "../argocd/check-argocd.js";
-import { CATALOG_RULE } from "../generate/check-generated.js";
+import { CATALOG_RULE } from "../generate/catalog-error.js";
 import { GENERATED_STALE_RULE } from "../generate/generate.js";
 import { WORKLOAD_POOLS_RULE, WORKLOAD_UNREACHED_RULE } from "../generate/check-wiring.js";
 import { LINT_RULES } from "../lint/registry.js";

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse } from "yaml";
-import { CatalogSourceMap } from "../generate/catalog-source-map.js";
-import { isGeneratedText } from "../generate/format-generated.js";
+import jsYaml from "js-yaml";
+import type { CatalogSourceMap } from "../generate/catalog-source-map.js";
+import { isGeneratedText } from "../generate/generated-marker.js";
 import { displayPath } from "../load/load-paths.js";
 import { parseYamlDocuments, type ParsedDocument } from "../load/yaml-documents.js";
 import type { SourceLocation } from "../model/finding.js";
@@ -99,7 +99,7 @@ export class SourceLocator {
   }
 
   private catalogMap(): Promise<CatalogSourceMap | undefined> {
-    this.catalog ??= CatalogSourceMap.load(this.repoRoot);
+    this.catalog ??= loadCatalogMap(this.repoRoot);
     return this.catalog;
   }
 
@@ -139,7 +139,7 @@ export async function locateGeneratedInCatalog(resources: readonly Resource[], r
       }
       const source = await text;
       if (source === undefined || !isGeneratedText(source)) return resource;
-      catalog ??= CatalogSourceMap.load(repoRoot);
+      catalog ??= loadCatalogMap(repoRoot);
       const map = await catalog;
       if (map === undefined) return resource;
       const generated = displayPath(absolute, repoRoot);
@@ -239,7 +239,12 @@ function originAnnotationOf(resource: Resource): string | undefined {
  * a URL as its path (`http:/host/file.yaml`): it stays located in the rendered output.
  */
 function originPathIn(origin: string): string | undefined {
-  const parsed = parse(origin) as unknown;
+  let parsed: unknown;
+  try {
+    parsed = jsYaml.load(origin);
+  } catch {
+    return undefined; // not kustomize's: the object stays located in the rendered output
+  }
   if (!isJsonObject(parsed) || typeof parsed["path"] !== "string" || parsed["repo"] !== undefined) return undefined;
   return /^[a-z][a-z0-9+.-]*:\//i.test(parsed["path"]) ? undefined : parsed["path"];
 }
@@ -270,4 +275,10 @@ function sourceDocuments(text: string | undefined): SourceDocuments {
 function sameObject(value: Record<string, unknown>, rendered: Resource): boolean {
   const metadata = value["metadata"];
   return value["kind"] === rendered.kind && isJsonObject(metadata) && metadata["name"] === rendered.name;
+}
+
+/** The catalog's source map, loaded only for a repository that has generated files. */
+async function loadCatalogMap(repoRoot: string): Promise<CatalogSourceMap | undefined> {
+  const { CatalogSourceMap } = await import("../generate/catalog-source-map.js");
+  return CatalogSourceMap.load(repoRoot);
 }
