@@ -2,6 +2,7 @@ import { canonicalJson, objectAt } from "./fields.js";
 import { namespaceOf } from "./hosts.js";
 import type { MeshIndex } from "./mesh-index.js";
 import { isJsonObject, pointerOf, type Resource } from "../model/resource.js";
+import { compareStrings } from "../util/compare-strings.js";
 
 /**
  * What `istioctl analyze` (envoyfilter.EnvoyPatchAnalyzer, Istio 1.31) finds wrong with the patch
@@ -51,7 +52,7 @@ function computeFindings(filters: readonly Resource[]): EnvoyPatchFinding[] {
   const findings: EnvoyPatchFinding[] = [];
   // Names of filters inserted by patches that match on proxyVersion, as Istio collects them.
   const versioned = new Set<string>();
-  const ordered = [...filters].sort((a, b) => namespaceOf(a).localeCompare(namespaceOf(b)) || a.name.localeCompare(b.name));
+  const ordered = [...filters].sort((a, b) => compareStrings(namespaceOf(a), namespaceOf(b)) || compareStrings(a.name, b.name));
   for (const filter of ordered) {
     const spec = objectAt(filter.object, "spec");
     const priority = typeof spec["priority"] === "number" ? spec["priority"] : 0;

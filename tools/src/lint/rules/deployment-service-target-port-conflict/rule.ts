@@ -1,5 +1,6 @@
 import { meshDeploymentsWithServices } from "../../../mesh/deployment-services.js";
 import type { LintRule } from "../../rule.js";
+import { compareStrings } from "../../../util/compare-strings.js";
 
 const rule: LintRule = {
   id: "deployment-service-target-port-conflict",
@@ -20,7 +21,7 @@ const rule: LintRule = {
           byTarget.set(target, ports);
         }
       }
-      for (const [target, ports] of [...byTarget].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [target, ports] of [...byTarget].sort(([a], [b]) => compareStrings(a, b))) {
         if (ports.size < 2) continue;
         yield {
           resource: deployment,

@@ -3,6 +3,7 @@ import { arrayAt, objectAt } from "../../../mesh/fields.js";
 import { namespaceOf } from "../../../mesh/hosts.js";
 import { virtualServiceHosts } from "../../../mesh/virtual-service.js";
 import type { LintRule } from "../../rule.js";
+import { compareStrings } from "../../../util/compare-strings.js";
 
 const rule: LintRule = {
   id: "gateway-route-skips-subset-routing",
@@ -35,7 +36,7 @@ const rule: LintRule = {
           const destination = objectAt(weighted, "destination");
           const host = destination["host"];
           if (typeof host !== "string" || (typeof destination["subset"] === "string" && destination["subset"] !== "")) continue;
-          for (const other of [...(splitting.get(host) ?? [])].sort((a, b) => a.name.localeCompare(b.name))) {
+          for (const other of [...(splitting.get(host) ?? [])].sort((a, b) => compareStrings(a.name, b.name))) {
             yield {
               resource: vs,
               pointer: pointerOf("spec", "http", i, "route", j, "destination", "host"),
