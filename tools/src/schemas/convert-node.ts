@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject, type JsonValue } from "./json-value.js";
-import { LIST_MAP_KEYS } from "./kubernetes-keywords.js";
+import { LIST_MAP_KEYS } from "./list-map.js";
 
 /**
  * Converts one Kubernetes-flavoured OpenAPI v3 schema node (from the built-in OpenAPI spec or

@@ -1,9 +1,11 @@
-import { statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
 import type { ValidateFunction } from "ajv";
-import { listMapDuplicates } from "../schemas/kubernetes-keywords.js";
+import { listMapDuplicates } from "../schemas/list-map.js";
 import { schemaCatalogDir, type SchemaEntry } from "../schemas/schema-catalog.js";
 
 /**
@@ -23,12 +25,51 @@ export function validatorFileName(entry: SchemaEntry): string {
 /** A compiled module's one export: given the list-map keyword's runtime, the validate function. */
 export type ValidatorModule = (duplicates: typeof listMapDuplicates) => ValidateFunction;
 
-const load = createRequire(import.meta.url);
+/**
+ * V8's code for a validator module, made at build time beside it: `<module>.v8cache`, the SHA-256
+ * of the module's text, then V8's cached data. A validator is hundreds of kilobytes of code that V8
+ * would otherwise parse and compile in every run.
+ */
+export const CODE_CACHE_SUFFIX = ".v8cache";
+const DIGEST_BYTES = 32;
+
+export interface LoadedValidatorModule {
+  factory: ValidatorModule;
+  /** The script V8 compiled, or took from the code cache. */
+  script: Script;
+  /** Whether V8 used the code cache (there was one for this text, made by this V8 with these flags). */
+  fromCodeCache: boolean;
+}
+
+/** Runs the validator module in `file`, with its code cache when the cache was made from this very text. */
+export function loadValidatorModule(file: string): LoadedValidatorModule {
+  const source = readFileSync(file, "utf8");
+  const cachedData = codeCacheFor(file, source);
+  const script = new Script(`(function (module, require) {${source}\n})`, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
+  const module: { exports: unknown } = { exports: undefined };
+  (script.runInThisContext() as (module: { exports: unknown }, require: NodeJS.Require) => void)(module, createRequire(file));
+  return { factory: module.exports as ValidatorModule, script, fromCodeCache: cachedData !== undefined && script.cachedDataRejected !== true };
+}
+
+export function sourceDigest(source: string): Buffer {
+  return createHash("sha256").update(source).digest();
+}
+
+/** The code cache of `file`, when its digest is the text's: V8 itself compares only the text's length. */
+function codeCacheFor(file: string, source: string): Buffer | undefined {
+  let data: Buffer;
+  try {
+    data = readFileSync(`${file}${CODE_CACHE_SUFFIX}`);
+  } catch {
+    return undefined;
+  }
+  return data.length > DIGEST_BYTES && data.subarray(0, DIGEST_BYTES).equals(sourceDigest(source)) ? data.subarray(DIGEST_BYTES) : undefined;
+}
 
 /** The build-time validator of `entry`'s schema; undefined when there is none, or the schema is newer than it. */
 export function compiledValidator(entry: SchemaEntry): ValidateFunction | undefined {
   const file = join(validatorsDir(), validatorFileName(entry));
   const built = statSync(file, { throwIfNoEntry: false });
   if (built === undefined || built.mtimeMs < statSync(join(schemaCatalogDir(), entry.file)).mtimeMs) return undefined;
-  return (load(file) as ValidatorModule)(listMapDuplicates);
+  return loadValidatorModule(file).factory(listMapDuplicates);
 }

@@ -3,7 +3,7 @@ import { likelyMeant } from "../util/did-you-mean.js";
 import { isSensitivePointer, MASK } from "../mask/mask-secrets.js";
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
-import { LIST_MAP_KEYS } from "../schemas/kubernetes-keywords.js";
+import { LIST_MAP_KEYS } from "../schemas/list-map.js";
 import { loadSchemaIndex, readSchema, type SchemaEntry } from "../schemas/schema-catalog.js";
 import { fieldName } from "./field-name.js";
 import { compiledValidator } from "./compiled-validators.js";
