@@ -41,9 +41,12 @@ async function main(): Promise<void> {
 
   const validator = new SchemaValidator();
   const validate = () => resources.reduce((n, r) => n + validator.validate(r).length + admissionFindings(r).findings.length, 0);
-  const validation = await timed(validate);
+  const validation = await timed(async () => {
+    await validator.prepare(resources);
+    return validate();
+  });
   if (validation.value !== 0) throw new Error(`synthetic mesh has ${validation.value} validation findings`);
-  rows.push({ measure: "validate: schema + admission (first run, compiles the schemas)", objects: resources.length, ms: validation.ms, target: "< 1000 ms" });
+  rows.push({ measure: "validate: schema + admission (first run, loads the validators)", objects: resources.length, ms: validation.ms, target: "< 1000 ms" });
   const warm = await timed(validate);
   rows.push({ measure: "validate: schema + admission (schemas compiled)", objects: resources.length, ms: warm.ms });
 

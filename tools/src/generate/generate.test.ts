@@ -5,6 +5,7 @@ import { loadPaths } from "../load/load-paths.js";
 import { lintResources } from "../lint/run-lint.js";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import { SchemaValidator } from "../validate/schema-validation.js";
+import { runtimeSchemaCompiler } from "../validate/schema-ajv.js";
 import { CatalogError } from "./catalog-error.js";
 import { generate, generateInMemory } from "./generate.js";
 import { isGeneratedText } from "./generated-marker.js";
@@ -129,7 +130,7 @@ describe("generate: catalog errors are reported at the catalog line, and nothing
 describe("generate: the VAPORA catalog", () => {
   it("generates objects that pass the strict schemas", async () => {
     const { files } = await generateInMemory(REPO_ROOT);
-    const validator = new SchemaValidator();
+    const validator = new SchemaValidator(runtimeSchemaCompiler());
     const kinds = new Set<string>();
     for (const file of files.filter((f) => !f.path.endsWith("/kustomization.yaml"))) {
       const { resources, findings } = resourcesFromYaml(file.content, file.path);

@@ -8,6 +8,7 @@ import { formatDiffText } from "../diff/format-diff-text.js";
 import { formatDriftText } from "../drift/format-drift.js";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import { SchemaValidator } from "../validate/schema-validation.js";
+import { runtimeSchemaCompiler } from "../validate/schema-ajv.js";
 import { isCredentialKey, maskText, redactObject } from "./mask-secrets.js";
 
 describe("isCredentialKey", () => {
@@ -219,7 +220,7 @@ describe("every output path masks", () => {
 
   it("a schema message never echoes a Secret's value", () => {
     const [secret] = resourcesFromYaml("apiVersion: v1\nkind: Secret\nmetadata: { name: db, namespace: shop }\ndata:\n  db-password: 98765432123\n", "secret.yaml").resources;
-    const findings = new SchemaValidator().validate(secret as NonNullable<typeof secret>);
+    const findings = new SchemaValidator(runtimeSchemaCompiler()).validate(secret as NonNullable<typeof secret>);
     expect(findings.map((f) => f.message)).toEqual(["data.db-password: *** must be string"]);
   });
 });

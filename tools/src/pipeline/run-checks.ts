@@ -1,7 +1,5 @@
-import { lintResources } from "../lint/run-lint.js";
 import { compareFindings, type Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
-import { admissionFindings } from "../validate/admission-findings.js";
 import { dropCascades } from "./cascades.js";
 import { mergeAcrossEnvironments } from "./merge-findings.js";
 import type { CheckTarget } from "./targets.js";
@@ -34,14 +32,21 @@ export interface CheckStages {
  * sorted.
  */
 export async function runChecks(targets: readonly CheckTarget[], stages: CheckStages): Promise<RunResult> {
-  // Loaded only when used: ajv for validation, the kubeconform runner for --kubeconform.
-  const validator = stages.validate ? new (await import("../validate/schema-validation.js")).SchemaValidator() : undefined;
-  const kubeconform = stages.kubeconform === undefined ? undefined : await import("../validate/kubeconform.js");
+  // Each stage's code is loaded only when it runs: the validators and Istio's admission rules, the
+  // lint rules, the kubeconform runner for --kubeconform.
+  const [validation, lint, kubeconform] = await Promise.all([
+    stages.validate ? Promise.all([import("../validate/schema-validation.js"), import("../validate/admission-findings.js")]) : undefined,
+    stages.lint ? import("../lint/run-lint.js") : undefined,
+    stages.kubeconform === undefined ? undefined : import("../validate/kubeconform.js"),
+  ]);
+  const validator = validation === undefined ? undefined : new validation[0].SchemaValidator();
+  const admissionFindings = validation?.[1].admissionFindings;
   const findings: Finding[] = [];
   let suppressed = 0;
   for (const target of targets) {
     const perTarget: Finding[] = [...target.loadFindings];
-    if (validator !== undefined) {
+    if (validator !== undefined && admissionFindings !== undefined) {
+      await validator.prepare(target.resources, stages.skipKinds);
       const rejected = new Set<Resource>();
       for (const resource of target.resources) {
         const problems = validator.validate(resource, stages.skipKinds);
@@ -59,8 +64,8 @@ export async function runChecks(targets: readonly CheckTarget[], stages: CheckSt
         perTarget.push(...kubeconform.kubeconformFindings(target.resources, verdicts, rejected));
       }
     }
-    if (stages.lint) {
-      const linted = lintResources(target.resources, target.environment === undefined ? {} : { environment: target.environment });
+    if (lint !== undefined) {
+      const linted = lint.lintResources(target.resources, target.environment === undefined ? {} : { environment: target.environment });
       perTarget.push(...linted.findings);
       suppressed += linted.suppressed;
     }

@@ -5,13 +5,14 @@ import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import { UserError } from "../model/errors.js";
 import { findKubeconform, kubeconformFindings, runKubeconform } from "./kubeconform.js";
 import { SchemaValidator } from "./schema-validation.js";
+import { runtimeSchemaCompiler } from "./schema-ajv.js";
 
 const corpusFile = new URL("../../test/fixtures/parity/corpus.yaml", import.meta.url);
 const corpus = resourcesFromYaml(readFileSync(corpusFile, "utf8"), "corpus.yaml").resources;
 
 describe("kubeconform wrapper (real binary)", () => {
   it("gives the same verdict as our validator on every object of the shared corpus", async () => {
-    const validator = new SchemaValidator();
+    const validator = new SchemaValidator(runtimeSchemaCompiler());
     const ours = new Map(corpus.map((r) => [r.name, validator.validate(r).length === 0 ? "valid" : "invalid"]));
     const theirs = new Map(
       (await runKubeconform(REPO_ROOT, corpus)).map((v) => [v.name, v.status === "statusValid" ? "valid" : "invalid"]),

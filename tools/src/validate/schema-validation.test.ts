@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import { SchemaValidator } from "./schema-validation.js";
+import { runtimeSchemaCompiler } from "./schema-ajv.js";
 
-const validator = new SchemaValidator();
+const validator = new SchemaValidator(runtimeSchemaCompiler());
 
 function problems(yaml: string): string[] {
   const { resources } = resourcesFromYaml(yaml, "policy.yaml");
@@ -39,5 +40,20 @@ describe("SchemaValidator: what the API server checks beyond JSON Schema's vocab
       "4: metadata.name: 'Default_Sidecar' is not a valid name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (a DNS-1123 subdomain, as the API server requires)",
     ]);
     expect(problems(yaml.replace("Default_Sidecar", "default.v2"))).toEqual([]);
+  });
+});
+
+describe("SchemaValidator: loading the validators", () => {
+  // Run from the sources there are no build-time validators: every kind needs ajv's compiler.
+  const service = resourcesFromYaml("apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  ports: [{ port: 80 }]\n", "service.yaml").resources;
+
+  it("prepare loads ajv's compiler for a kind without a build-time validator", async () => {
+    const prepared = new SchemaValidator();
+    await prepared.prepare(service);
+    expect(prepared.validate(service[0] as NonNullable<(typeof service)[0]>)).toEqual([]);
+  });
+
+  it("without prepare or a compiler, a kind without a build-time validator is a bug, not a silent pass", () => {
+    expect(() => new SchemaValidator().validate(service[0] as NonNullable<(typeof service)[0]>)).toThrow(/no validator for json\/core\/v1\/service\.json: prepare\(\) the objects first/);
   });
 });

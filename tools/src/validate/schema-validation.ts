@@ -1,25 +1,37 @@
-import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { likelyMeant } from "../util/did-you-mean.js";
 import { isSensitivePointer, MASK } from "../mask/mask-secrets.js";
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
 import { LIST_MAP_KEYS } from "../schemas/list-map.js";
-import { loadSchemaIndex, readSchema, type SchemaEntry } from "../schemas/schema-catalog.js";
+import { loadSchemaIndex, type SchemaEntry } from "../schemas/schema-catalog.js";
 import { fieldName } from "./field-name.js";
 import { compiledValidator } from "./compiled-validators.js";
-import { schemaAjv } from "./schema-ajv.js";
+import type { SchemaCompiler } from "./schema-ajv.js";
 import { SCHEMA_RULE } from "./schema-rules.js";
 
 /**
  * Validates objects against the JSON schema of their apiVersion/kind: with the validator compiled
  * at build time (compile-validators) where there is a current one, else compiling the schema, once.
+ * ajv's compiler is loaded only for such a schema: by `prepare`, or given to the constructor.
  */
 export class SchemaValidator {
-  private ajv: Ajv | undefined;
   private readonly compiled = new Map<SchemaEntry, ValidateFunction>();
 
+  constructor(private compileSchema?: SchemaCompiler) {}
+
+  /** Makes ready the validators of these objects' kinds, loading ajv's compiler if one has no build-time validator. */
+  async prepare(resources: readonly Resource[], skipKinds: ReadonlySet<string> = new Set()): Promise<void> {
+    for (const resource of resources) {
+      const entry = skipped(resource, skipKinds) ? undefined : loadSchemaIndex().find(resource.apiVersion, resource.kind);
+      if (entry === undefined || this.compiled.has(entry)) continue;
+      const fn = compiledValidator(entry) ?? (this.compileSchema ??= (await import("./schema-ajv.js")).runtimeSchemaCompiler())(entry);
+      this.compiled.set(entry, fn);
+    }
+  }
+
   validate(resource: Resource, skipKinds: ReadonlySet<string> = new Set()): Finding[] {
-    if (skipKinds.has(resource.kind) || skipKinds.has(`${resource.apiVersion}/${resource.kind}`)) return [];
+    if (skipped(resource, skipKinds)) return [];
     const entry = loadSchemaIndex().find(resource.apiVersion, resource.kind);
     if (entry === undefined) {
       return [
@@ -31,17 +43,18 @@ export class SchemaValidator {
         ),
       ];
     }
-    const validateFn = this.compile(entry);
+    const validateFn = this.validatorFor(entry);
     if (validateFn(withoutNulls(resource.object))) return [];
     // A message shows the offending value, except where the value is a secret.
     const secret = (pointer: string) => isSensitivePointer(resource.kind, resource.object, pointer);
     return describeErrors(validateFn.errors ?? [], secret).map(({ pointer, message }) => this.finding(resource, message, pointer));
   }
 
-  private compile(entry: SchemaEntry): ValidateFunction {
+  private validatorFor(entry: SchemaEntry): ValidateFunction {
     let fn = this.compiled.get(entry);
     if (fn === undefined) {
-      fn = compiledValidator(entry) ?? (this.ajv ??= schemaAjv()).compile(readSchema(entry));
+      fn = compiledValidator(entry) ?? this.compileSchema?.(entry);
+      if (fn === undefined) throw new Error(`no validator for ${entry.file}: prepare() the objects first, or give the SchemaValidator a compiler`);
       this.compiled.set(entry, fn);
     }
     return fn;
@@ -56,6 +69,10 @@ export class SchemaValidator {
       location: resource.origin.locate(pointer),
     };
   }
+}
+
+function skipped(resource: Resource, skipKinds: ReadonlySet<string>): boolean {
+  return skipKinds.has(resource.kind) || skipKinds.has(`${resource.apiVersion}/${resource.kind}`);
 }
 
 /** The API server treats a field set to null as absent (kustomize writes `creationTimestamp: null`). */

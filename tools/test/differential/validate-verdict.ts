@@ -3,6 +3,7 @@ import { checkAdmission, type AdmissionProblem } from "../../src/validate/admiss
 import { CEL_MESSAGE_ALIASES, CEL_RULES_COVERED } from "../../src/validate/admission/cel-coverage.js";
 import { apiServerFindings } from "../../src/validate/api-server-validation.js";
 import { SchemaValidator } from "../../src/validate/schema-validation.js";
+import { runtimeSchemaCompiler } from "../../src/validate/schema-ajv.js";
 
 /** validate's verdict on one object, split the way the API server's is not: what the CRD (schema, CEL) rejects, and what istiod's webhook alone does. */
 export interface ValidateVerdict {
@@ -14,7 +15,7 @@ export interface ValidateVerdict {
   webhook: AdmissionProblem[];
 }
 
-const validator = new SchemaValidator();
+const validator = new SchemaValidator(runtimeSchemaCompiler());
 
 /**
  * What `mesh-policy validate` decides: the schema first, then (only for a schema-valid object, as

@@ -10,6 +10,7 @@ import { resourcesFromYaml } from "../../load/resources-from-yaml.js";
 import type { Resource } from "../../model/resource.js";
 import { admissionFindings } from "../admission-findings.js";
 import { SchemaValidator } from "../schema-validation.js";
+import { runtimeSchemaCompiler } from "../schema-ajv.js";
 
 /**
  * Admission parity with Istio 1.31, measured against Istio itself: `istioctl validate -f` runs istiod's
@@ -36,7 +37,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
     "`addresses: [1.2.3.4, 001:db8::]` — YAML 1.2 (our loader) reads the flow scalar `001:db8::` as a map key, Go's YAML 1.1 as a string",
 };
 
-const validator = new SchemaValidator();
+const validator = new SchemaValidator(runtimeSchemaCompiler());
 
 /** Our verdict: the schema, then (on a well-typed object) the admission checks, as `validate` runs them. */
 function ourErrors(resource: Resource): string[] {
