@@ -7,8 +7,6 @@
 // TypeScript's incremental build (`tsc -b`: only what changed is compiled again), the validators
 // and the bundle, so that `npx mesh-policy` never runs a stale build after a pull or an edit. Concurrent runs build
 // once: the others wait for the build lock. Plain JavaScript: it must run before anything is built.
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -85,7 +83,9 @@ function acquireLock() {
   }
 }
 
-function build() {
+/** Builds as `npm run build` does. What only a build needs is imported here: most runs start without it. */
+async function build() {
+  const [{ spawnSync }, { createRequire }] = await Promise.all([import("node:child_process"), import("node:module")]);
   let tsc;
   try {
     tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
@@ -120,7 +120,7 @@ if (["--version", "version"].includes(process.argv[2] ?? "")) {
 try {
   if (isStale() && acquireLock()) {
     try {
-      if (isStale()) build();
+      if (isStale()) await build();
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }

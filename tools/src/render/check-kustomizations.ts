@@ -7,7 +7,6 @@ import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject } from "../model/resource.js";
 import { isInsideFolder } from "../util/inside-folder.js";
-import { diagnoseKustomizeFailure } from "./diagnose-kustomize-failure.js";
 import { ENVIRONMENTS_DIR, listEnvironments } from "./environments.js";
 import { findKustomize } from "./kustomize-binary.js";
 import { collectKustomizeInputs, KustomizeInputError } from "./kustomize-inputs.js";
@@ -157,7 +156,7 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
       const diagnosis =
         outcome.stopped !== undefined
           ? { file: displayPath(file, repoRoot), line: 1, message: `kustomize ${outcome.stopped}` }
-          : await diagnoseKustomizeFailure(outcome.stderr, { repoRoot, buildDir: dir, inputs });
+          : await (await import("./diagnose-kustomize-failure.js")).diagnoseKustomizeFailure(outcome.stderr, { repoRoot, buildDir: dir, inputs });
       findings.push({
         ruleId: KUSTOMIZATION_RULE,
         severity: "error",

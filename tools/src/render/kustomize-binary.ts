@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../model/errors.js";
-import { runBounded, type BoundedResult } from "../util/run-bounded.js";
+import type { BoundedResult } from "../util/run-bounded.js";
 import { readCachedRender, writeCachedRender } from "./render-cache.js";
 
 export interface KustomizeBinary {
@@ -97,6 +97,7 @@ async function binaryIdentity(command: string): Promise<string | undefined> {
 }
 
 async function runVersion(command: string, args: readonly string[], cwd: string): Promise<BoundedResult | { why: string }> {
+  const { runBounded } = await import("../util/run-bounded.js");
   try {
     return await runBounded({ command, args, cwd, env: process.env, timeoutMs: VERSION_TIME_MS, memoryBytes: VERSION_MEMORY_BYTES, maxOutputBytes: VERSION_OUTPUT_BYTES });
   } catch (error) {

@@ -6,7 +6,6 @@ import type { Resource } from "../model/resource.js";
 import { currentLimits, type Limits } from "../util/limits.js";
 import { ENVIRONMENTS_DIR } from "./environments.js";
 import { collectKustomizeInputs, KustomizeInputError } from "./kustomize-inputs.js";
-import { diagnoseKustomizeFailure } from "./diagnose-kustomize-failure.js";
 import { findKustomize } from "./kustomize-binary.js";
 import { readCachedRender, renderCacheKey, writeCachedRender } from "./render-cache.js";
 import { runKustomize, STOPPED_HINT, type KustomizeRun } from "./run-kustomize.js";
@@ -100,6 +99,7 @@ export async function renderKustomization(
       );
     }
     if (result.exitCode !== 0) {
+      const { diagnoseKustomizeFailure } = await import("./diagnose-kustomize-failure.js");
       const diagnosis = await diagnoseKustomizeFailure(result.stderr, { repoRoot, buildDir, inputs });
       throw new RenderFailure(
         `kustomize cannot render ${label}: ${diagnosis.file}:${diagnosis.line}: ${diagnosis.message}`,

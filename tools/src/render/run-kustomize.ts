@@ -1,5 +1,5 @@
 import { currentLimits, formatLimit, type Limits } from "../util/limits.js";
-import { runBounded, type BoundedResult } from "../util/run-bounded.js";
+import type { BoundedResult } from "../util/run-bounded.js";
 import type { KustomizeBinary } from "./kustomize-binary.js";
 
 export interface KustomizeRun {
@@ -22,6 +22,8 @@ export async function runKustomize(
 ): Promise<KustomizeRun> {
   const limits = options.limits ?? currentLimits();
   const fullArgs = [...kustomize.buildArgs, ...args];
+  // Loaded when kustomize runs: a warm run, every render cached, never starts a process.
+  const { runBounded } = await import("../util/run-bounded.js");
   const result = await runBounded({
     command: kustomize.command,
     args: fullArgs,
