@@ -109,9 +109,14 @@ export class ApiClient {
     return typeof response.body === "string" && response.body !== "" ? response.body.slice(0, 300) : `HTTP ${response.status}`;
   }
 
-  /** A UserError for a response the user must act on (credentials refused), else undefined. */
+  /**
+   * A UserError for a response the user must act on (credentials refused), else undefined. A 403
+   * is the user's only when an authorizer wrote it: an admission plugin's 403 (PodSecurity,
+   * NamespaceLifecycle, ResourceQuota) is about the object or the namespace, not who asks.
+   */
   refused(response: ApiResponse, what: string): UserError | undefined {
     if (response.status !== 401 && response.status !== 403) return undefined;
+    if (response.status === 403 && !isAuthorizationDenial(this.describeFailure(response))) return undefined;
     return new UserError(
       `the cluster refused ${what} (HTTP ${response.status}, ${this.where}): ${this.describeFailure(response)}; ` +
         (response.status === 401 ? "the kubeconfig's credentials were not accepted; log in again" : "use a user that may do this"),
@@ -165,4 +170,13 @@ function warningsOf(rawHeaders: readonly string[]): string[] {
     const match = /^\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/.exec(value);
     return match?.[1] === undefined ? [value] : [match[1].replace(/\\(.)/g, "$1")];
   });
+}
+
+/**
+ * The API server's message when an authorizer (RBAC, a webhook authorizer) refuses a request:
+ * `<resource> "<name>" is forbidden: User "<user>" cannot <verb> resource …` or `… cannot <verb>
+ * path …` (k8s.io/apiserver, responsewriters.forbiddenMessage).
+ */
+function isAuthorizationDenial(message: string): boolean {
+  return /\bforbidden: User "[^"]*" cannot \S+ (?:resource|path) /.test(message);
 }

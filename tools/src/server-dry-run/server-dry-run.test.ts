@@ -153,6 +153,25 @@ describe("mesh-policy check --server-dry-run against kube-apiserver v1.34.2 with
     expect(run.exitCode).toBe(2);
   });
 
+  it("an admission plugin's 403 judges the object, not the credentials: a finding at its line, exit 1", async () => {
+    // No namespace controller runs in the harness: a deleted namespace stays Terminating, and
+    // NamespaceLifecycle forbids (HTTP 403) anything new in it.
+    await bare.api.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } });
+    await bare.api.delete({ apiVersion: "v1", kind: "Namespace", name: "shop" });
+    const run = await runCli(["check", "--server-dry-run", "--kubeconfig", bare.kubeconfig, "--format", "json", "--no-cache"], { cwd: fixture, env: harness.commandEnv });
+    expect(run.stderr).not.toMatch(/refused|use a user that may do this/);
+    const terminating = serverFindings(run.stdout).filter((f) => f.message.includes("being terminated"));
+    expect(terminating.length).toBeGreaterThan(0);
+    for (const finding of terminating) {
+      expect(finding).toMatchObject({
+        severity: "error",
+        message: "the API server rejects it (context bare): metadata.namespace: namespace shop is being terminated",
+        location: { file: "environments/prod/api.yaml", pointer: "/metadata/namespace" },
+      });
+    }
+    expect(run.exitCode).toBe(1);
+  });
+
   it("gives up on a server that never answers, within the request timeout", async () => {
     const sockets: Socket[] = [];
     const silent: Server = createServer((socket) => sockets.push(socket));
