@@ -17,6 +17,12 @@ export interface Limits {
   jsonnetTimeMs: number;
   /** Resident memory of the process that evaluates the catalog. */
   jsonnetMemoryBytes: number;
+  /** Wall-clock time of one kubeconform run (`validate --kubeconform`). */
+  kubeconformTimeMs: number;
+  /** Resident memory of kubeconform. */
+  kubeconformMemoryBytes: number;
+  /** Size of kubeconform's report. */
+  kubeconformOutputBytes: number;
   /** Wall-clock time of one request to a cluster (drift), body included. */
   clusterTimeMs: number;
   /** Size of one response from a cluster. */
@@ -33,6 +39,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   kustomizeOutputBytes: 256 * MIB,
   jsonnetTimeMs: 60_000,
   jsonnetMemoryBytes: 1024 * MIB,
+  kubeconformTimeMs: 300_000,
+  kubeconformMemoryBytes: 1024 * MIB,
+  kubeconformOutputBytes: 256 * MIB,
   clusterTimeMs: 30_000,
   clusterResponseBytes: 64 * MIB,
   remoteResources: false,
@@ -47,6 +56,9 @@ export const LIMIT_OPTIONS: ReadonlyArray<{ name: string; field: NumericLimit; u
   { name: "kustomize-output", field: "kustomizeOutputBytes", unit: "bytes" },
   { name: "jsonnet-time", field: "jsonnetTimeMs", unit: "duration" },
   { name: "jsonnet-memory", field: "jsonnetMemoryBytes", unit: "bytes" },
+  { name: "kubeconform-time", field: "kubeconformTimeMs", unit: "duration" },
+  { name: "kubeconform-memory", field: "kubeconformMemoryBytes", unit: "bytes" },
+  { name: "kubeconform-output", field: "kubeconformOutputBytes", unit: "bytes" },
   { name: "cluster-time", field: "clusterTimeMs", unit: "duration" },
   { name: "cluster-response", field: "clusterResponseBytes", unit: "bytes" },
 ];

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../test/helpers/run-cli.js";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import { UserError } from "../model/errors.js";
+import { DEFAULT_LIMITS } from "../util/limits.js";
 import { findKubeconform, kubeconformFindings, runKubeconform } from "./kubeconform.js";
 import { SchemaValidator } from "./schema-validation.js";
 import { runtimeSchemaCompiler } from "./schema-ajv.js";
@@ -35,6 +36,15 @@ describe("kubeconform wrapper (real binary)", () => {
       ]),
     );
     expect(findings[0]?.message).toMatch(/^kubeconform rejects this object: /);
+  });
+
+  it("runs bounded: past a limit it stops with what to raise", async () => {
+    await expect(runKubeconform(REPO_ROOT, corpus, { limits: { ...DEFAULT_LIMITS, kubeconformOutputBytes: 64 } })).rejects.toThrow(
+      /^kubeconform printed more than 64 bytes and was stopped \(--limit kubeconform-output\); run again with a higher limit, or without --kubeconform$/,
+    );
+    await expect(runKubeconform(REPO_ROOT, corpus, { limits: { ...DEFAULT_LIMITS, kubeconformTimeMs: 1 } })).rejects.toThrow(
+      /^kubeconform did not finish within 1 ms and was stopped \(--limit kubeconform-time\)/,
+    );
   });
 
   it("says how to install kubeconform when it cannot run it", async () => {

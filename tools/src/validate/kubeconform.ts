@@ -1,13 +1,16 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import { stringify } from "yaml";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
 import { LOCAL_TOOLS_DIR } from "../render/kustomize-binary.js";
 import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
+import { onExit } from "../util/exit-cleanup.js";
+import { currentLimits, formatLimit, type Limits } from "../util/limits.js";
+import { runBounded, type BoundedResult } from "../util/run-bounded.js";
 import { KUBECONFORM_RULE } from "./schema-rules.js";
 
 /** One object's verdict from kubeconform's JSON output. */
@@ -25,8 +28,8 @@ export async function findKubeconform(repoRoot: string): Promise<string> {
   const explicit = process.env["MESH_POLICY_KUBECONFORM"];
   const candidates = explicit ? [explicit] : [path.join(repoRoot, LOCAL_TOOLS_DIR, "kubeconform"), "kubeconform"];
   for (const command of candidates) {
-    const probe = await execa(command, ["-v"], { reject: false, timeout: 20_000 });
-    if (probe.exitCode === 0) return command;
+    const probe = await run(command, ["-v"], { timeoutMs: 20_000, memoryBytes: 512 * 1024 * 1024, maxOutputBytes: 1024 * 1024 });
+    if (probe?.outcome === "exited" && probe.exitCode === 0) return command;
   }
   throw new UserError(
     "--kubeconform needs the kubeconform binary: run `bash tools/install-tools.sh` (installs the pinned version into " +
@@ -34,37 +37,72 @@ export async function findKubeconform(repoRoot: string): Promise<string> {
   );
 }
 
-/** kubeconform is linear in what it checks, which the YAML and kustomize bounds already bound. */
-const KUBECONFORM_TIMEOUT_MS = 300_000;
-
 /**
  * Runs the real kubeconform on exactly the objects we validated (as one YAML stream on stdin),
  * offline against our own schemas exported in its layout, and returns one verdict per object in
- * input order.
+ * input order. It runs bounded like kustomize (--limit kubeconform-time, -memory, -output).
  */
 export async function runKubeconform(
   repoRoot: string,
   resources: readonly Resource[],
-  options: { skipKinds?: readonly string[] } = {},
+  options: { skipKinds?: readonly string[]; limits?: Readonly<Limits> } = {},
 ): Promise<KubeconformResult[]> {
+  const limits = options.limits ?? currentLimits();
   const binary = await findKubeconform(repoRoot);
-  const schemaDir = await mkdtemp(path.join(tmpdir(), "mesh-policy-kubeconform-"));
-  try {
-    const { schemaLocation } = await exportKubeconformSchemas(schemaDir);
-    const stream = resources.map((r) => stringify(r.object)).join("---\n");
-    // -verbose lists valid objects too, so every object gets a verdict.
-    const args = ["-strict", "-verbose", "-output", "json", "-schema-location", schemaLocation];
-    if (options.skipKinds !== undefined && options.skipKinds.length > 0) args.push("-skip", options.skipKinds.join(","));
-    const run = await execa(binary, [...args, "-"], { input: stream, reject: false, maxBuffer: 256 * 1024 * 1024, timeout: KUBECONFORM_TIMEOUT_MS });
-    if (run.timedOut) throw new UserError(`kubeconform did not finish within ${KUBECONFORM_TIMEOUT_MS / 1000} s and was stopped; run again without --kubeconform`);
-    const parsed = parseOutput(run.stdout);
-    if (parsed === undefined) {
-      throw new UserError(`kubeconform failed (exit ${run.exitCode ?? "?"}): ${(run.stderr || run.stdout).trim().split("\n").slice(-5).join("\n")}`);
-    }
-    return parsed;
-  } finally {
-    await rm(schemaDir, { recursive: true, force: true });
+  const schemaLocation = await exportedSchemas();
+  // -verbose lists valid objects too, so every object gets a verdict.
+  const args = ["-strict", "-verbose", "-output", "json", "-schema-location", schemaLocation];
+  if (options.skipKinds !== undefined && options.skipKinds.length > 0) args.push("-skip", options.skipKinds.join(","));
+  const result = await run(binary, [...args, "-"], {
+    input: resources.map((r) => stringify(r.object)).join("---\n"),
+    timeoutMs: limits.kubeconformTimeMs,
+    memoryBytes: limits.kubeconformMemoryBytes,
+    maxOutputBytes: limits.kubeconformOutputBytes,
+  });
+  if (result === undefined) throw new UserError(`kubeconform (${binary}) cannot be started; run \`bash tools/install-tools.sh\` again`);
+  const stopped = stopReason(result, limits);
+  if (stopped !== undefined) throw new UserError(`kubeconform ${stopped}; run again with a higher limit, or without --kubeconform`);
+  const parsed = parseOutput(result.stdout);
+  if (parsed === undefined) {
+    throw new UserError(`kubeconform failed (exit ${result.exitCode ?? "?"}): ${(result.stderr || result.stdout).trim().split("\n").slice(-5).join("\n")}`);
   }
+  return parsed;
+}
+
+/** `command` run bounded in its own process group; undefined when it cannot be started. */
+async function run(command: string, args: readonly string[], bounds: { input?: string; timeoutMs: number; memoryBytes: number; maxOutputBytes: number }): Promise<BoundedResult | undefined> {
+  try {
+    return await runBounded({ command, args, cwd: tmpdir(), env: process.env, ...bounds });
+  } catch {
+    return undefined;
+  }
+}
+
+function stopReason(result: BoundedResult, limits: Readonly<Limits>): string | undefined {
+  switch (result.outcome) {
+    case "timeout":
+      return `did not finish within ${formatLimit(limits.kubeconformTimeMs, "duration")} and was stopped (--limit kubeconform-time)`;
+    case "memory":
+      return `used more than ${formatLimit(limits.kubeconformMemoryBytes, "bytes")} of memory and was stopped (--limit kubeconform-memory)`;
+    case "output":
+      return `printed more than ${formatLimit(limits.kubeconformOutputBytes, "bytes")} and was stopped (--limit kubeconform-output)`;
+    case "signal":
+      return `was killed by ${result.signal ?? "a signal"}`;
+    case "exited":
+      return undefined;
+  }
+}
+
+let exported: Promise<string> | undefined;
+
+/** Our schemas in kubeconform's layout, written once per run (every environment reads them) and removed at exit. */
+function exportedSchemas(): Promise<string> {
+  exported ??= (async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "mesh-policy-kubeconform-"));
+    onExit(() => rmSync(dir, { recursive: true, force: true }));
+    return (await exportKubeconformSchemas(dir)).schemaLocation;
+  })();
+  return exported;
 }
 
 function parseOutput(stdout: string): KubeconformResult[] | undefined {
