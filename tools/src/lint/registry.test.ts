@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ADMISSION_RULE } from "../validate/admission-findings.js";
+import { ADMISSION_RULE } from "../validate/schema-rules.js";
 import { ISTIO_ANALYZERS } from "./istio-analyzers.js";
 import { LINT_RULES } from "./registry.js";
 

@@ -1,51 +1,66 @@
 import type { Finding } from "../model/finding.js";
 import { pointerSegments } from "../model/resource.js";
+import { ADMISSION_RULE } from "../validate/schema-rules.js";
 
 /**
- * Findings that follow from another one on the same object and field, so that one mistake is
- * reported once: a route destination whose host does not exist cannot have a subset or a port
- * that exists either.
+ * Findings that follow from another one on the same object, or say the same thing as another,
+ * so that one mistake is reported once.
  */
-const CASCADES: ReadonlyArray<{ cause: string; effects: readonly string[] }> = [
+interface Cascade {
+  cause: { ruleId: string; code?: string };
+  /** The checks whose findings the cause hides. */
+  effects: readonly string[];
+  /** What the two findings must share besides the environment and the object: the field itself, or the field's parent. */
+  same: "field" | "parent";
+}
+
+const CASCADES: readonly Cascade[] = [
+  // A route destination whose host does not exist cannot have a subset or a port that exists either.
   {
-    cause: "virtual-service-destination-host-not-found",
+    cause: { ruleId: "virtual-service-destination-host-not-found" },
     effects: [
       "virtual-service-subset-not-found",
       "virtual-service-subset-defined-elsewhere",
       "virtual-service-destination-port-not-exposed",
       "virtual-service-destination-port-required",
     ],
+    same: "parent",
   },
+  // istiod's own warnings (istioctl's IST0130 and IST0131) and the stricter lint rules that also
+  // catch them say the same of the same route or match: `check` reports it once, with Istio's code.
+  { cause: { ruleId: ADMISSION_RULE, code: "IST0130" }, effects: ["virtual-service-unreachable-route"], same: "field" },
+  { cause: { ruleId: ADMISSION_RULE, code: "IST0131" }, effects: ["virtual-service-shadowed-match"], same: "field" },
 ];
 
-/** The checks whose findings a finding of `ruleId` hides on the same destination; none when it hides nothing. */
-export function cascadeEffectsOf(ruleId: string): readonly string[] {
-  return CASCADES.find((c) => c.cause === ruleId)?.effects ?? [];
+/** The checks whose findings `finding` hides on the same object; none when it hides nothing. */
+export function cascadeEffectsOf(finding: Pick<Finding, "ruleId" | "code">): readonly string[] {
+  return CASCADES.filter((cascade) => isCause(finding, cascade)).flatMap((cascade) => cascade.effects);
 }
 
-/** The findings without those that follow from another finding of the same environment, object and destination. */
+/** The findings without those that follow from, or repeat, another finding of the same environment and object. */
 export function dropCascades(findings: readonly Finding[]): Finding[] {
   const causes = new Set<string>();
-  const effectOf = new Map<string, string>();
-  for (const { cause, effects } of CASCADES) for (const effect of effects) effectOf.set(effect, cause);
   for (const finding of findings) {
-    if (cascadeEffectsOf(finding.ruleId).length > 0) causes.add(keyOf(finding, finding.ruleId));
+    for (const cascade of CASCADES) {
+      if (isCause(finding, cascade)) for (const effect of cascade.effects) causes.add(keyOf(finding, effect, cascade.same));
+    }
   }
   if (causes.size === 0) return [...findings];
-  return findings.filter((finding) => {
-    const cause = effectOf.get(finding.ruleId);
-    return cause === undefined || !causes.has(keyOf(finding, cause));
-  });
+  return findings.filter((finding) => !CASCADES.some((cascade) => cascade.effects.includes(finding.ruleId) && causes.has(keyOf(finding, finding.ruleId, cascade.same))));
 }
 
-/** The environment, the object and the field's parent (the destination both findings are about). */
-function keyOf(finding: Finding, cause: string): string {
+function isCause(finding: Pick<Finding, "ruleId" | "code">, cascade: Cascade): boolean {
+  return finding.ruleId === cascade.cause.ruleId && (cascade.cause.code === undefined || finding.code === cascade.cause.code);
+}
+
+/** The hidden check, the environment, the object and the field (or its parent) both findings are about. */
+function keyOf(finding: Finding, effect: string, same: Cascade["same"]): string {
   const resource = finding.resource;
   const segments = pointerSegments(finding.location?.pointer ?? "");
   return JSON.stringify([
-    cause,
+    effect,
     finding.environment ?? "",
     resource === undefined ? [] : [resource.kind, resource.namespace ?? "", resource.name],
-    segments.slice(0, -1),
+    same === "parent" ? segments.slice(0, -1) : segments,
   ]);
 }

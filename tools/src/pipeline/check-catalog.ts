@@ -11,9 +11,8 @@ import { INPUT_FILE_RULE } from "../load/load-paths.js";
 import { RESOURCE_SHAPE_RULE, YAML_SYNTAX_RULE } from "../load/resources-from-yaml.js";
 import type { Severity } from "../model/finding.js";
 import { compareStrings } from "../util/compare-strings.js";
-import { ADMISSION_RULE } from "../validate/admission-findings.js";
 import { API_VALIDATION_RULE } from "../validate/api-server-validation.js";
-import { KUBECONFORM_RULE, SCHEMA_RULE } from "../validate/schema-rules.js";
+import { ADMISSION_RULE, KUBECONFORM_RULE, SCHEMA_RULE } from "../validate/schema-rules.js";
 import { SERVER_DRY_RUN_RULE } from "../server-dry-run/dry-run-findings.js";
 import { WORKFLOW_RULE } from "../workflows/check-workflows.js";
 

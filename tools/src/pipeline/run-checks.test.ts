@@ -96,4 +96,40 @@ describe("runChecks: one finding per mistake", () => {
     expect(withHost.findings.map((f) => f.ruleId)).not.toContain("virtual-service-destination-host-not-found");
     expect(withHost.findings.map((f) => f.ruleId)).toContain("virtual-service-subset-defined-elsewhere");
   });
+
+  it("reports an unreachable route or match once, with Istio's code, where istiod's warning and a stricter lint rule say the same", async () => {
+    const yaml = [
+      "apiVersion: v1",
+      "kind: Service",
+      "metadata: {name: api, namespace: shop}",
+      "spec:",
+      "  selector: {app: api}",
+      "  ports: [{name: http, port: 8080}]",
+      "---",
+      "apiVersion: networking.istio.io/v1",
+      "kind: VirtualService",
+      "metadata: {name: routes, namespace: shop}",
+      "spec:",
+      "  hosts: [api]",
+      "  http:",
+      "  - match: [{uri: {prefix: /a}}]",
+      "    route: [{destination: {host: api}}]",
+      "  - match: [{uri: {prefix: /a/b}}]",
+      "    route: [{destination: {host: api}}]",
+      "  - route: [{destination: {host: api}}]",
+      "  - match: [{uri: {prefix: /c}}]",
+      "    route: [{destination: {host: api}}]",
+      "",
+    ].join("\n");
+    const about = (findings: readonly Finding[], pointer: string) => findings.filter((f) => f.location?.pointer === pointer).map((f) => [f.ruleId, f.code]);
+    const checked = (await runChecks([target("dev", yaml)], { validate: true, lint: true })).findings;
+    expect(about(checked, "/spec/http/3")).toEqual([["admission", "IST0130"]]);
+    expect(about(checked, "/spec/http/1/match/0")).toEqual([["admission", "IST0131"]]);
+    // What istiod does not say is still said: no request reaches any of http[1].
+    expect(about(checked, "/spec/http/1")).toEqual([["virtual-service-unreachable-route", undefined]]);
+    // lint alone has no istiod warning to defer to.
+    const linted = (await runChecks([target("dev", yaml)], { validate: false, lint: true })).findings;
+    expect(about(linted, "/spec/http/3")).toEqual([["virtual-service-unreachable-route", undefined]]);
+    expect(about(linted, "/spec/http/1/match/0")).toEqual([["virtual-service-shadowed-match", undefined]]);
+  });
 });

@@ -3,8 +3,7 @@ import type { Finding } from "../model/finding.js";
 import { refOf, type Resource } from "../model/resource.js";
 import { checkAdmission } from "./admission/check-admission.js";
 import { apiServerFindings } from "./api-server-validation.js";
-
-export const ADMISSION_RULE = "admission";
+import { ADMISSION_RULE } from "./schema-rules.js";
 
 /**
  * What the API server would refuse (or warn about) at apply time beyond the schema: its own

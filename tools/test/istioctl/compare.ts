@@ -52,7 +52,7 @@ const CODE_OF_RULE: ReadonlyMap<string, string> = new Map(LINT_RULES.flatMap((r)
 function keysHiddenByCascades(ours: readonly Finding[]): Set<string> {
   const hidden = new Set<string>();
   for (const finding of ours) {
-    for (const effect of cascadeEffectsOf(finding.ruleId)) {
+    for (const effect of cascadeEffectsOf(finding)) {
       const key = keyOfFinding(finding, CODE_OF_RULE.get(effect));
       if (key !== undefined) hidden.add(key);
     }
