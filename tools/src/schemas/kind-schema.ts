@@ -2,6 +2,7 @@ import { DEFINITIONS_REF_PREFIX } from "./convert-node.js";
 import { collectDefinitions, OBJECT_META, type DefinitionLibrary } from "./definitions.js";
 import { hoistRepeatedSubschemas } from "./hoist-repeated.js";
 import { isJsonObject, type JsonObject } from "./json-value.js";
+import { DNS1123_SUBDOMAIN_PATTERN, SUBDOMAIN_MAX } from "../validate/name-formats.js";
 
 export interface GroupVersionKind {
   /** "" for the core group. */
@@ -26,11 +27,7 @@ export function apiVersionOf(group: string, version: string): string {
  * The name of a custom resource: a DNS-1123 subdomain (apiextensions-apiserver validates custom
  * resources' ObjectMeta with `NameIsDNSSubdomain`). Built-in kinds each have their own rule.
  */
-export const DNS_SUBDOMAIN_NAME: JsonObject = {
-  type: "string",
-  maxLength: 253,
-  pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
-};
+export const DNS_SUBDOMAIN_NAME: JsonObject = { type: "string", maxLength: SUBDOMAIN_MAX, pattern: DNS1123_SUBDOMAIN_PATTERN };
 
 export interface AssembleOptions {
   /** A schema for metadata.name, on top of ObjectMeta's (custom resources: {@link DNS_SUBDOMAIN_NAME}). */
