@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { isIpAddress } from "../../../mesh/addresses.js";
 import { istioWebhooks, urlHostname } from "../../../mesh/istio-webhooks.js";
 import { pointerOf } from "../../../model/resource.js";
 import { objectAt } from "../../../mesh/fields.js";
@@ -15,7 +15,7 @@ const rule: LintRule = {
     for (const { config, webhook, index: i } of istioWebhooks(index)) {
       const url = objectAt(webhook, "clientConfig")["url"];
       const host = typeof url === "string" ? urlHostname(url) : undefined;
-      if (host === undefined || isIP(host) === 0) continue;
+      if (host === undefined || !isIpAddress(host)) continue;
       yield {
         resource: config,
         pointer: pointerOf("webhooks", i, "clientConfig", "url"),
