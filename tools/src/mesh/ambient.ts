@@ -1,5 +1,5 @@
 import { objectAt, stringMap } from "./fields.js";
-import { POD_TEMPLATE_KINDS, type Workload } from "./workloads.js";
+import { podOf, type Workload } from "./workloads.js";
 import type { Resource } from "../model/resource.js";
 
 /**
@@ -12,18 +12,8 @@ import type { Resource } from "../model/resource.js";
 export const AMBIENT_REDIRECTION_ANNOTATION = "ambient.istio.io/redirection";
 export const DATAPLANE_MODE_LABEL = "istio.io/dataplane-mode";
 
-/** The pod annotations of a workload: a Pod's own, or those of a pod template. */
-function podAnnotations(workload: Workload): Record<string, string> {
-  const source = workload.source;
-  if (source.kind === "Pod") return stringMap(objectAt(source.object, "metadata")["annotations"]);
-  if (POD_TEMPLATE_KINDS.has(source.kind)) {
-    return stringMap(objectAt(objectAt(objectAt(source.object, "spec"), "template"), "metadata")["annotations"]);
-  }
-  return {};
-}
-
 export function isAmbientWorkload(workload: Workload): boolean {
-  return podAnnotations(workload)[AMBIENT_REDIRECTION_ANNOTATION] === "enabled";
+  return stringMap(podOf(workload)?.metadata["annotations"])[AMBIENT_REDIRECTION_ANNOTATION] === "enabled";
 }
 
 /** `namespace` is the Namespace object, when the input has it. */

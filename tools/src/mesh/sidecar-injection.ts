@@ -1,6 +1,5 @@
-import type { JsonObject, Resource } from "../model/resource.js";
-import { objectAt, stringMap } from "./fields.js";
-import type { Workload } from "./workloads.js";
+import { stringMap } from "./fields.js";
+import { podOf, type Workload } from "./workloads.js";
 
 /** Whether Istio's sidecar injector gives a workload's pods a sidecar (its injection webhooks, then the injector itself). */
 
@@ -15,13 +14,6 @@ const REVISION = "istio.io/rev";
 /** Namespaces Istio's injector never injects into. */
 const NEVER_INJECTED_NAMESPACES = new Set(["kube-system", "kube-public"]);
 
-/** The pod metadata and spec behind a workload; undefined when a Service's annotations describe it (no pod template). */
-function podTemplate(source: Resource): { metadata: JsonObject; spec: JsonObject } | undefined {
-  if (source.kind === "Service") return undefined;
-  const holder = source.kind === "Pod" ? source.object : objectAt(objectAt(source.object, "spec"), "template");
-  return { metadata: objectAt(holder, "metadata"), spec: objectAt(holder, "spec") };
-}
-
 /**
  * Whether Istio's sidecar injector injects the pods of a workload (default install, any revision
  * installed). The API server calls the injector when one of its webhooks matches:
@@ -35,7 +27,7 @@ function podTemplate(source: Resource): { metadata: JsonObject; spec: JsonObject
  * assumed to enable injection, and the result says so.
  */
 export function sidecarOf(workload: Workload, namespaceLabels: ReadonlyMap<string, Record<string, string>>): SidecarInjection {
-  const pod = podTemplate(workload.source);
+  const pod = podOf(workload);
   const labels = pod === undefined ? workload.labels : stringMap(pod.metadata["labels"]);
   const annotations = pod === undefined ? {} : stringMap(pod.metadata["annotations"]);
   const podLabel = labels[INJECT];

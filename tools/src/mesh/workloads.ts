@@ -16,6 +16,13 @@ export const VERSIONS_ANNOTATION = "mesh-policy.io/versions";
 
 export const POD_TEMPLATE_KINDS: ReadonlySet<string> = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"]);
 
+/** The pod metadata and spec behind a workload: a Pod's own or its pod template's; undefined when no pod describes it (a Service's annotations, a WorkloadEntry). */
+export function podOf(workload: Workload): { metadata: JsonObject; spec: JsonObject } | undefined {
+  const { source } = workload;
+  const holder = source.kind === "Pod" ? source.object : POD_TEMPLATE_KINDS.has(source.kind) ? objectAt(objectAt(source.object, "spec"), "template") : undefined;
+  return holder === undefined ? undefined : { metadata: objectAt(holder, "metadata"), spec: objectAt(holder, "spec") };
+}
+
 export interface Workload {
   namespace: string;
   name: string;
