@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { displayPath } from "../load/load-paths.js";
+import { displayPath } from "../util/display-path.js";
 import { resourcesFromYaml } from "../load/resources-from-yaml.js";
 import { UserError } from "../model/errors.js";
 import { compareFindings, type Finding, type Severity } from "../model/finding.js";

@@ -2,6 +2,7 @@
 import path from "node:path";
 import { likelyMeant } from "../util/did-you-mean.js";
 import { UserError } from "../model/errors.js";
+import { displayPath } from "../util/display-path.js";
 import { configureLimits, parseLimitOptions } from "../util/limits.js";
 import { packageVersion } from "../util/package-config.js";
 import { COMMANDS, findCommand, type CommandSpec } from "./command-table.js";
@@ -74,7 +75,7 @@ async function reportError(error: unknown, { verbose }: { verbose: boolean }): P
   }
   const system = error as Partial<NodeJS.ErrnoException>;
   if (error instanceof Error && typeof system.code === "string" && typeof system.syscall === "string") {
-    const where = system.path === undefined ? "" : ` ${shownPath(system.path)}`;
+    const where = system.path === undefined ? "" : ` ${displayPath(path.resolve(system.path), process.cwd())}`;
     process.stderr.write(`mesh-policy: cannot ${system.syscall}${where} (${system.code}); check that the path exists, is the kind of file expected, and may be read or written\n`);
     return EXIT.usage;
   }
@@ -86,11 +87,6 @@ async function reportError(error: unknown, { verbose }: { verbose: boolean }): P
   return EXIT.internal;
 }
 
-/** Relative to the working folder when inside it: messages hold no absolute paths of the user's. */
-function shownPath(file: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(file));
-  return (relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative).split(path.sep).join("/");
-}
 
 const VERBOSE = new Set(["--verbose", "-v"]);
 

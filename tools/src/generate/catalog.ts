@@ -7,6 +7,7 @@ import { evaluateJsonnetFile } from "./evaluate-jsonnet.js";
 import { findImportOutside } from "./jsonnet-imports.js";
 import { GENERATED_FILE_NAMES } from "./policy-files.js";
 import { locateJsonnetError, parseJsonnetError, type ParsedJsonnetError } from "./jsonnet-error.js";
+import { displayPath } from "../util/display-path.js";
 
 /** The service catalog, repository-relative: the one source of truth for base/<workload>/. */
 export const CATALOG_FILE = "base/catalog/catalog.jsonnet";
@@ -88,7 +89,7 @@ export interface EvaluateOptions {
  */
 export async function evaluateCatalog(repoRoot: string, options: EvaluateOptions = {}): Promise<Catalog> {
   const file = path.resolve(repoRoot, options.catalogFile ?? CATALOG_FILE);
-  const shown = relative(repoRoot, file);
+  const shown = displayPath(file, repoRoot);
   if (!(await exists(file))) {
     throw new UserError(`${shown}: no such file; it is the service catalog that generates base/<workload>/`);
   }
@@ -97,8 +98,8 @@ export async function evaluateCatalog(repoRoot: string, options: EvaluateOptions
   if (outside !== undefined) {
     const { keyword, path: imported, line, column } = outside.import;
     throw new CatalogError(
-      { file: relative(repoRoot, outside.file), line, column },
-      `${keyword} '${imported}' reads outside ${relative(repoRoot, folder)}/: refused; the catalog may import only files of its own folder ` +
+      { file: displayPath(outside.file, repoRoot), line, column },
+      `${keyword} '${imported}' reads outside ${displayPath(folder, repoRoot)}/: refused; the catalog may import only files of its own folder ` +
         "(no absolute paths, no ../ out of it, no symbolic links out of it)",
     );
   }
@@ -120,7 +121,7 @@ export async function evaluateCatalog(repoRoot: string, options: EvaluateOptions
 export function catalogErrorOf(error: unknown, where: { repoRoot: string; catalogFile: string; libraryDir: string }): Error {
   if (!(error instanceof Error)) return new Error(String(error));
   const parsed = parseJsonnetError(error.message);
-  const catalogFile = relative(where.repoRoot, where.catalogFile);
+  const catalogFile = displayPath(where.catalogFile, where.repoRoot);
   if (parsed.kind === "other") return new UserError(`${catalogFile}: ${parsed.message}`);
   const { location, raisedAt } = locateJsonnetError(parsed, { repoRoot: where.repoRoot, libraryDir: where.libraryDir });
   const suffix = raisedAt === undefined ? "" : ` (raised at ${raisedAt.file}:${raisedAt.line})`;
@@ -141,11 +142,6 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-function relative(repoRoot: string, file: string): string {
-  const shown = path.relative(repoRoot, file);
-  return (shown.startsWith("..") || path.isAbsolute(shown) ? file : shown).split(path.sep).join("/");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { displayPath } from "../load/load-paths.js";
+import { displayPath } from "../util/display-path.js";
 
 /** A position libjsonnet printed: `file:line:col`, `file:line:col-col` or `file:(line:col)-(line:col)`. */
 export interface JsonnetPosition {

@@ -6,6 +6,7 @@ import type { Resource } from "../model/resource.js";
 import { isInsideFolder } from "../util/inside-folder.js";
 import { decodeUtf8, invalidUtf8Message } from "./decode-utf8.js";
 import { resourcesFromYaml, YAML_SYNTAX_RULE, type LoadedResources } from "./resources-from-yaml.js";
+import { displayPath } from "../util/display-path.js";
 
 export const INPUT_FILE_RULE = "input-file";
 
@@ -137,9 +138,3 @@ async function loadFile(absolute: string, cwd: string): Promise<LoadedResources>
   return resourcesFromYaml(text, shown);
 }
 
-/** Relative to `cwd` when inside it, so reports hold no absolute paths; forward slashes always. */
-export function displayPath(absolute: string, cwd: string): string {
-  const relative = path.relative(cwd, absolute);
-  const shown = relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative;
-  return shown.split(path.sep).join("/");
-}

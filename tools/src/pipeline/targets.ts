@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { displayPath, loadPaths } from "../load/load-paths.js";
+import { loadPaths } from "../load/load-paths.js";
+import { displayPath } from "../util/display-path.js";
 import { findKustomizationFiles } from "../render/check-kustomizations.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { displayPath } from "../load/load-paths.js";
+import { displayPath } from "../util/display-path.js";
 import { parseYamlDocuments } from "../load/yaml-documents.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";

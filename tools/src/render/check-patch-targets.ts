@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { displayPath } from "../load/load-paths.js";
+import { displayPath } from "../util/display-path.js";
 import { parseYamlDocuments } from "../load/yaml-documents.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";

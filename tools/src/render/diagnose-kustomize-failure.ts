@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { displayPath } from "../load/load-paths.js";
+import { displayPath } from "../util/display-path.js";
 import { parseYamlDocuments, type ParsedDocument } from "../load/yaml-documents.js";
 import { isJsonObject } from "../model/resource.js";
 import type { KustomizeInputs, PatchSource } from "./kustomize-inputs.js";

@@ -1,6 +1,6 @@
 import { readFile, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { displayPath } from "../load/load-paths.js";
+import { displayPath } from "../util/display-path.js";
 import { parseYamlDocuments, type ParsedDocument } from "../load/yaml-documents.js";
 import { UserError } from "../model/errors.js";
 import { isJsonObject, pointerOf, type JsonObject } from "../model/resource.js";

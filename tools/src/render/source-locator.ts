@@ -3,7 +3,7 @@ import path from "node:path";
 import jsYaml from "js-yaml";
 import type { CatalogSourceMap } from "../generate/catalog-source-map.js";
 import { isGeneratedText } from "../generate/generated-marker.js";
-import { displayPath } from "../load/load-paths.js";
+import { displayPath } from "../util/display-path.js";
 import { parseYamlDocuments, type ParsedDocument } from "../load/yaml-documents.js";
 import type { SourceLocation } from "../model/finding.js";
 import { isJsonObject, pointerSegments, type JsonObject, type Resource, type ResourceOrigin } from "../model/resource.js";

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { decodeUtf8, invalidUtf8Message } from "../load/decode-utf8.js";
-import { displayPath } from "../load/load-paths.js";
+import { displayPath } from "../util/display-path.js";
 import { parseYamlDocuments } from "../load/yaml-documents.js";
 
 /**
