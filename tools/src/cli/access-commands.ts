@@ -8,6 +8,7 @@ import type { Resource } from "../model/resource.js";
 import { resolveEnvironments } from "../render/environments.js";
 import { renderEnvironment } from "../render/render-environment.js";
 import type { CommandContext } from "./commands.js";
+import { EXPLAIN_FORMATS, GRAPH_FORMATS } from "./command-table.js";
 import { EXIT } from "./exit-codes.js";
 import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
@@ -17,7 +18,7 @@ import { runGit } from "../util/git.js";
 /** `explain --env ENV --from SOURCE --to SERVICE:PORT [--method M] [--path P] [--header k=v]... [--jwt-claims FILE]` */
 export async function runExplainCommand(context: CommandContext): Promise<number> {
   const { options } = context;
-  const format = requireFormat(options.format, ["text", "json"], "explain");
+  const format = requireFormat(options.format, EXPLAIN_FORMATS, "explain");
   if (options.from === undefined || options.to === undefined) {
     throw new UserError("usage: mesh-policy explain --env ENV --from SOURCE --to SERVICE:PORT [--method M] [--path P] [--header k=v]... [--jwt-claims FILE]");
   }
@@ -44,7 +45,7 @@ export async function runExplainCommand(context: CommandContext): Promise<number
 
 /** `graph --env ENV [--format mermaid|json|html|text]`: who can reach whom, for a comment, a tool, a browser or a terminal. */
 export async function runGraphCommand(context: CommandContext): Promise<number> {
-  const format = requireFormat(context.options.format, ["mermaid", "json", "html", "text"], "graph");
+  const format = requireFormat(context.options.format, GRAPH_FORMATS, "graph");
   const { environment, resources } = await renderOne(context);
   const matrix = computeAccessMatrix(resources, { environment });
   const formats: Record<typeof format, () => Promise<string> | string> = {

@@ -39,6 +39,10 @@ const REPORT_FORMATS = ["text", "json", "sarif", "markdown", "github", "junit"] 
 /** What every command that renders an environment takes. */
 const RENDERING: readonly OptionName[] = ["cache", "limits", "allowRemoteResources", "verbose", "quiet"];
 
+/** Formats of the commands that choose their formatter by them (the option parser refuses any other). */
+export const EXPLAIN_FORMATS = ["text", "json"] as const satisfies readonly Format[];
+export const GRAPH_FORMATS = ["text", "mermaid", "json", "html"] as const satisfies readonly Format[];
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "check",
@@ -136,7 +140,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Evaluates one request on the rendered environment with Istio's semantics: the route, mTLS of the hop,\n" +
       "the JWT, and the AuthorizationPolicy rule that decides (or the nearest miss). Exits 0 whatever the verdict.",
     options: ["environments", "from", "to", "method", "path", "headers", "jwtClaims", "format", "output", ...RENDERING],
-    formats: ["text", "json"],
+    formats: EXPLAIN_FORMATS,
     arguments: [],
     examples: [
       { command: "mesh-policy explain --env prod --from vapora-frontend --to vapora-backend:8001 --path /api/tasks", says: "allowed, and by which rule" },
@@ -150,7 +154,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: ["graph --env ENV [--format text|mermaid|json|html]"],
     description: "The access matrix of one environment as text, a Mermaid graph, JSON, or one self-contained HTML page.",
     options: ["environments", "format", "output", ...RENDERING],
-    formats: ["text", "mermaid", "json", "html"],
+    formats: GRAPH_FORMATS,
     arguments: [],
     examples: [{ command: "mesh-policy graph --env prod -f html -o prod-access.html", says: "graph and matrix in a browser" }],
     load: async () => (await import("./access-commands.js")).runGraphCommand,

@@ -13,7 +13,6 @@ import type { Resource } from "../model/resource.js";
 import { defaultCacheDir } from "../render/render-environment.js";
 import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
-import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
 import { useColor } from "./terminal.js";
 import { configuredResult, repositoryConfig } from "./repository-config.js";
@@ -27,7 +26,6 @@ import { configuredResult, repositoryConfig } from "./repository-config.js";
  */
 export async function runDiffCommand(context: CommandContext): Promise<number> {
   const { options, repoRoot } = context;
-  requireFormat(options.format, ["text", "json", "markdown"], "diff");
   const cacheDir = options.cache ? defaultCacheDir(repoRoot) : false;
   let report: DiffReport;
   let extras: DiffMarkdownOptions = {};

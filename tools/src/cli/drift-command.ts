@@ -4,7 +4,6 @@ import { formatDriftJson, formatDriftText } from "../drift/format-drift.js";
 import { UserError } from "../model/errors.js";
 import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
-import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
 import { useColor } from "./terminal.js";
 
@@ -18,7 +17,6 @@ export async function runDriftCommand(context: CommandContext): Promise<number> 
   const { options } = context;
   const [environment, ...extra] = options.positionals;
   if (environment === undefined || extra.length > 0) throw new UserError("usage: mesh-policy drift ENV [--kubeconfig FILE] [--context NAME] [--format text|json]");
-  requireFormat(options.format, ["text", "json"], "drift");
   const report = await detectDrift({
     repoRoot: context.repoRoot,
     environment,

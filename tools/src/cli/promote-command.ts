@@ -7,7 +7,6 @@ import { FORCEABLE_GATES, isUpToDate, type GateId } from "../promote/promotion-p
 import { defaultCacheDir } from "../render/render-environment.js";
 import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
-import { requireFormat } from "./options.js";
 import { writeReport } from "./write-report.js";
 import { progress, useColor } from "./terminal.js";
 
@@ -31,7 +30,6 @@ export async function runPromoteCommand(context: CommandContext): Promise<number
   if (from === undefined || to === undefined || extra.length > 0) {
     throw new UserError("usage: mesh-policy promote FROM TO [--revision SHA] [--allow-rollback] [--dry-run] [--pr-body FILE] [--min-soak-hours N] [--force-gates soak,window]");
   }
-  requireFormat(options.format, ["text", "json"], "promote");
   const bodyToStdout = options.prBody === STDOUT;
   if (bodyToStdout && options.output === undefined) {
     throw new UserError("--pr-body - prints the pull-request body on stdout, where the plan goes too: send the plan to a file with --output FILE, or the body to --pr-body FILE");
