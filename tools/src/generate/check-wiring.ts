@@ -1,8 +1,7 @@
 import path from "node:path";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject, type Resource } from "../model/resource.js";
-import { ENVIRONMENTS_DIR, listEnvironments } from "../render/environments.js";
-import { collectKustomizeInputs } from "../render/kustomize-inputs.js";
+import { environmentInputs } from "../render/environments.js";
 import { UserError } from "../model/errors.js";
 import type { Catalog } from "./catalog.js";
 import { GENERATED_ROOT } from "./policy-files.js";
@@ -25,21 +24,13 @@ export async function checkCatalogWiring(repoRoot: string, catalog: Catalog, ren
 }
 
 async function unreachedWorkloads(repoRoot: string, catalog: Catalog): Promise<Finding[]> {
-  const environments = await listEnvironments(repoRoot).catch((error: unknown) => {
-    if (error instanceof UserError) return [];
+  const inputs = await environmentInputs(repoRoot).catch((error: unknown) => {
+    if (error instanceof UserError) return undefined;
     throw error;
   });
-  if (environments.length === 0) return [];
-  const reached = new Set<string>();
-  for (const environment of environments) {
-    // An environment whose kustomization does not load is reported when it is rendered.
-    const inputs = await collectKustomizeInputs(path.join(repoRoot, ENVIRONMENTS_DIR, environment), repoRoot).catch((error: unknown) => {
-      if (error instanceof UserError) return undefined;
-      throw error;
-    });
-    if (inputs === undefined) return [];
-    for (const file of inputs.files) reached.add(path.relative(repoRoot, file).split(path.sep).join("/"));
-  }
+  // No environments; or one whose kustomization does not load (reported when it is rendered), so what it reaches is unknown.
+  if (inputs === undefined || inputs.files.size === 0 || !inputs.complete) return [];
+  const reached = new Set([...inputs.files].map((file) => path.relative(repoRoot, file).split(path.sep).join("/")));
   return catalog.workloads
     .filter((workload) => !reached.has(`${GENERATED_ROOT}/${workload.folder}/kustomization.yaml`))
     .map((workload) => ({

@@ -6,7 +6,7 @@ import { findKustomizationFiles } from "../render/check-kustomizations.js";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
-import { ENVIRONMENTS_DIR, resolveEnvironments } from "../render/environments.js";
+import { resolveEnvironments } from "../render/environments.js";
 import { isInsideFolder } from "../util/inside-folder.js";
 import { checkPatchTargets } from "../render/check-patch-targets.js";
 import { locateGeneratedInCatalog } from "../render/source-locator.js";
@@ -98,7 +98,7 @@ export async function selectTargets(selection: TargetSelection): Promise<CheckTa
         selection.onRenderFailed?.(environment ?? label, rendered);
         targets.push({ environment, resources: [], loadFindings: [renderFailureFinding(rendered)] });
       } else {
-        const noOps = await checkPatchTargets(selection.repoRoot, root, rendered.resources);
+        const noOps = await checkPatchTargets(selection.repoRoot, rendered);
         targets.push({ environment, resources: rendered.resources, loadFindings: [...rendered.findings, ...noOps] });
       }
     }
@@ -120,7 +120,7 @@ export async function selectTargets(selection: TargetSelection): Promise<CheckTa
         kustomizeVersion: rendered.kustomizeVersion,
         fromCache: rendered.fromCache,
       });
-      const noOps = await checkPatchTargets(selection.repoRoot, path.join(selection.repoRoot, ENVIRONMENTS_DIR, environment), rendered.resources);
+      const noOps = await checkPatchTargets(selection.repoRoot, rendered);
       targets.push({ environment, resources: rendered.resources, loadFindings: [...rendered.findings, ...noOps] });
     }
   }

@@ -7,7 +7,7 @@ import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject } from "../model/resource.js";
 import { isInsideFolder } from "../util/inside-folder.js";
-import { ENVIRONMENTS_DIR, listEnvironments } from "./environments.js";
+import { environmentInputs } from "./environments.js";
 import { findKustomize } from "./kustomize-binary.js";
 import { collectKustomizeInputs, KustomizeInputError } from "./kustomize-inputs.js";
 import { readCachedRender, renderCacheKey, writeCachedRender } from "./render-cache.js";
@@ -48,7 +48,7 @@ async function findFiles(dirs: readonly string[], wanted: (name: string) => bool
  * the day an environment uses it. What environments reach is checked by rendering them.
  */
 export async function checkSharedFolders(repoRoot: string, dirs: readonly string[], options: CheckKustomizationOptions = {}): Promise<Finding[]> {
-  const reached = await environmentInputs(repoRoot);
+  const reached = (await environmentInputs(repoRoot)).files;
   const absolute = dirs.map((dir) => path.join(repoRoot, dir));
   const unreached = (await findKustomizationFiles(absolute)).filter((file) => !reached.has(file));
   const unreachedDirs = unreached.map((file) => path.dirname(file));
@@ -79,20 +79,6 @@ export async function checkSharedFolders(repoRoot: string, dirs: readonly string
     ),
     ...(await checkKustomizationFiles(repoRoot, unreached, options)),
   ];
-}
-
-/** Every file the environments' builds read (kustomizations included), absolute. */
-async function environmentInputs(repoRoot: string): Promise<Set<string>> {
-  const reached = new Set<string>();
-  for (const environment of await listEnvironments(repoRoot)) {
-    const inputs = await collectKustomizeInputs(path.join(repoRoot, ENVIRONMENTS_DIR, environment), repoRoot).catch((error: unknown) => {
-      // An environment whose kustomization does not load is reported when it is rendered.
-      if (error instanceof UserError) return undefined;
-      throw error;
-    });
-    for (const file of inputs?.files ?? []) reached.add(file);
-  }
-  return reached;
 }
 
 /**

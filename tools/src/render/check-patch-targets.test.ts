@@ -1,6 +1,5 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitRepository } from "../../test/helpers/git-repository.js";
 import { configureLimits } from "../util/limits.js";
@@ -44,7 +43,7 @@ afterEach(async () => {
 async function check(kustomization: string) {
   await write({ "environments/e/kustomization.yaml": `buildMetadata: [originAnnotations]\n${kustomization}` });
   const rendered = await renderEnvironment(repo, "e", { cacheDir: false });
-  return checkPatchTargets(repo, path.join(repo, "environments/e"), rendered.resources);
+  return checkPatchTargets(repo, rendered);
 }
 
 describe("checkPatchTargets (real kustomize)", () => {

@@ -5,6 +5,7 @@ import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { collectKustomizeInputs, type PatchSource, type PatchTarget } from "./kustomize-inputs.js";
 import { literalAlternatives, targetSelects } from "./patch-target.js";
+import type { RenderedEnvironment } from "./render-environment.js";
 
 export const PATCH_TARGET_RULE = "patch-target";
 
@@ -16,8 +17,8 @@ export const PATCH_TARGET_RULE = "patch-target";
  * component, of the kustomization that includes the component), which the rendered objects'
  * origin annotations tell apart.
  */
-export async function checkPatchTargets(repoRoot: string, buildDir: string, resources: readonly Resource[]): Promise<Finding[]> {
-  const inputs = await collectKustomizeInputs(buildDir, repoRoot);
+export async function checkPatchTargets(repoRoot: string, rendered: Pick<RenderedEnvironment, "resources" | "inputs">): Promise<Finding[]> {
+  const { resources, inputs } = rendered;
   const scopes = new Map<string, Promise<Resource[]>>();
   const inScope = (scope: string): Promise<Resource[]> => {
     let found = scopes.get(scope);

@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { likelyMeant } from "../util/did-you-mean.js";
 import { UserError } from "../model/errors.js";
-import { findKustomizationFile } from "./kustomize-inputs.js";
+import { collectKustomizeInputs, findKustomizationFile } from "./kustomize-inputs.js";
 
 export const ENVIRONMENTS_DIR = "environments";
 
@@ -33,4 +33,22 @@ export async function resolveEnvironments(repoRoot: string, requested: readonly 
     }
   }
   return [...new Set(requested)];
+}
+
+/**
+ * Every file the environments' builds read (kustomizations included), absolute; `complete` is false
+ * when some environment's kustomization does not load (that is reported when it is rendered).
+ */
+export async function environmentInputs(repoRoot: string): Promise<{ files: Set<string>; complete: boolean }> {
+  const files = new Set<string>();
+  let complete = true;
+  for (const environment of await listEnvironments(repoRoot)) {
+    const inputs = await collectKustomizeInputs(path.join(repoRoot, ENVIRONMENTS_DIR, environment), repoRoot).catch((error: unknown) => {
+      if (error instanceof UserError) return undefined;
+      throw error;
+    });
+    if (inputs === undefined) complete = false;
+    for (const file of inputs?.files ?? []) files.add(file);
+  }
+  return { files, complete };
 }

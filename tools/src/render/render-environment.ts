@@ -5,7 +5,7 @@ import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { currentLimits, type Limits } from "../util/limits.js";
 import { ENVIRONMENTS_DIR } from "./environments.js";
-import { collectKustomizeInputs, KustomizeInputError } from "./kustomize-inputs.js";
+import { collectKustomizeInputs, KustomizeInputError, type KustomizeInputs } from "./kustomize-inputs.js";
 import { findKustomize } from "./kustomize-binary.js";
 import { readCachedRender, renderCacheKey, writeCachedRender } from "./render-cache.js";
 import { runKustomize, STOPPED_HINT, type KustomizeRun } from "./run-kustomize.js";
@@ -26,6 +26,8 @@ export interface RenderedEnvironment {
   findings: Finding[];
   kustomizeVersion: string;
   fromCache: boolean;
+  /** Every file the build read and the patches it applied (collectKustomizeInputs), for the checks that need them. */
+  inputs: KustomizeInputs;
 }
 
 export interface RenderOptions {
@@ -123,6 +125,7 @@ export async function renderKustomization(
     findings: parsed.findings,
     kustomizeVersion: kustomize.version,
     fromCache: cached !== undefined,
+    inputs,
   };
 }
 
