@@ -19,8 +19,6 @@ export interface Limits {
   jsonnetMemoryBytes: number;
   /** Wall-clock time of one kubeconform run (`validate --kubeconform`). */
   kubeconformTimeMs: number;
-  /** Resident memory of kubeconform. */
-  kubeconformMemoryBytes: number;
   /** Size of kubeconform's report. */
   kubeconformOutputBytes: number;
   /** Wall-clock time of one request to a cluster (drift), body included. */
@@ -40,7 +38,6 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   jsonnetTimeMs: 60_000,
   jsonnetMemoryBytes: 1024 * MIB,
   kubeconformTimeMs: 300_000,
-  kubeconformMemoryBytes: 1024 * MIB,
   kubeconformOutputBytes: 256 * MIB,
   clusterTimeMs: 30_000,
   clusterResponseBytes: 64 * MIB,
@@ -57,7 +54,6 @@ export const LIMIT_OPTIONS: ReadonlyArray<{ name: string; field: NumericLimit; u
   { name: "jsonnet-time", field: "jsonnetTimeMs", unit: "duration" },
   { name: "jsonnet-memory", field: "jsonnetMemoryBytes", unit: "bytes" },
   { name: "kubeconform-time", field: "kubeconformTimeMs", unit: "duration" },
-  { name: "kubeconform-memory", field: "kubeconformMemoryBytes", unit: "bytes" },
   { name: "kubeconform-output", field: "kubeconformOutputBytes", unit: "bytes" },
   { name: "cluster-time", field: "clusterTimeMs", unit: "duration" },
   { name: "cluster-response", field: "clusterResponseBytes", unit: "bytes" },

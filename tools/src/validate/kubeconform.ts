@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { execa } from "execa";
 import { stringify } from "yaml";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
@@ -10,7 +11,6 @@ import { LOCAL_TOOLS_DIR } from "../render/kustomize-binary.js";
 import { exportKubeconformSchemas } from "../schemas/export-kubeconform.js";
 import { onExit } from "../util/exit-cleanup.js";
 import { currentLimits, formatLimit, type Limits } from "../util/limits.js";
-import { runBounded, type BoundedResult } from "../util/run-bounded.js";
 import { KUBECONFORM_RULE } from "./schema-rules.js";
 
 /** One object's verdict from kubeconform's JSON output. */
@@ -28,8 +28,8 @@ export async function findKubeconform(repoRoot: string): Promise<string> {
   const explicit = process.env["MESH_POLICY_KUBECONFORM"];
   const candidates = explicit ? [explicit] : [path.join(repoRoot, LOCAL_TOOLS_DIR, "kubeconform"), "kubeconform"];
   for (const command of candidates) {
-    const probe = await run(command, ["-v"], { timeoutMs: 20_000, memoryBytes: 512 * 1024 * 1024, maxOutputBytes: 1024 * 1024 });
-    if (probe?.outcome === "exited" && probe.exitCode === 0) return command;
+    const probe = await execa(command, ["-v"], { reject: false, timeout: 20_000 });
+    if (probe.exitCode === 0) return command;
   }
   throw new UserError(
     "--kubeconform needs the kubeconform binary: run `bash tools/install-tools.sh` (installs the pinned version into " +
@@ -40,7 +40,8 @@ export async function findKubeconform(repoRoot: string): Promise<string> {
 /**
  * Runs the real kubeconform on exactly the objects we validated (as one YAML stream on stdin),
  * offline against our own schemas exported in its layout, and returns one verdict per object in
- * input order. It runs bounded like kustomize (--limit kubeconform-time, -memory, -output).
+ * input order. Bounded in time and output (--limit kubeconform-time, kubeconform-output): its
+ * input, the objects, is already bounded.
  */
 export async function runKubeconform(
   repoRoot: string,
@@ -53,45 +54,26 @@ export async function runKubeconform(
   // -verbose lists valid objects too, so every object gets a verdict.
   const args = ["-strict", "-verbose", "-output", "json", "-schema-location", schemaLocation];
   if (options.skipKinds !== undefined && options.skipKinds.length > 0) args.push("-skip", options.skipKinds.join(","));
-  const result = await run(binary, [...args, "-"], {
+  const run = await execa(binary, [...args, "-"], {
     input: resources.map((r) => stringify(r.object)).join("---\n"),
-    timeoutMs: limits.kubeconformTimeMs,
-    memoryBytes: limits.kubeconformMemoryBytes,
-    maxOutputBytes: limits.kubeconformOutputBytes,
+    reject: false,
+    timeout: limits.kubeconformTimeMs,
+    maxBuffer: limits.kubeconformOutputBytes,
   });
-  if (result === undefined) throw new UserError(`kubeconform (${binary}) cannot be started; run \`bash tools/install-tools.sh\` again`);
-  const stopped = stopReason(result, limits);
-  if (stopped !== undefined) throw new UserError(`kubeconform ${stopped}; run again with a higher limit, or without --kubeconform`);
-  const parsed = parseOutput(result.stdout);
+  if (run.timedOut) {
+    throw new UserError(`kubeconform did not finish within ${formatLimit(limits.kubeconformTimeMs, "duration")} and was stopped (--limit kubeconform-time)${RAISE}`);
+  }
+  if (run.isMaxBuffer) {
+    throw new UserError(`kubeconform printed more than ${formatLimit(limits.kubeconformOutputBytes, "bytes")} and was stopped (--limit kubeconform-output)${RAISE}`);
+  }
+  const parsed = parseOutput(run.stdout);
   if (parsed === undefined) {
-    throw new UserError(`kubeconform failed (exit ${result.exitCode ?? "?"}): ${(result.stderr || result.stdout).trim().split("\n").slice(-5).join("\n")}`);
+    throw new UserError(`kubeconform failed (exit ${run.exitCode ?? "?"}): ${(run.stderr || run.stdout).trim().split("\n").slice(-5).join("\n")}`);
   }
   return parsed;
 }
 
-/** `command` run bounded in its own process group; undefined when it cannot be started. */
-async function run(command: string, args: readonly string[], bounds: { input?: string; timeoutMs: number; memoryBytes: number; maxOutputBytes: number }): Promise<BoundedResult | undefined> {
-  try {
-    return await runBounded({ command, args, cwd: tmpdir(), env: process.env, ...bounds });
-  } catch {
-    return undefined;
-  }
-}
-
-function stopReason(result: BoundedResult, limits: Readonly<Limits>): string | undefined {
-  switch (result.outcome) {
-    case "timeout":
-      return `did not finish within ${formatLimit(limits.kubeconformTimeMs, "duration")} and was stopped (--limit kubeconform-time)`;
-    case "memory":
-      return `used more than ${formatLimit(limits.kubeconformMemoryBytes, "bytes")} of memory and was stopped (--limit kubeconform-memory)`;
-    case "output":
-      return `printed more than ${formatLimit(limits.kubeconformOutputBytes, "bytes")} and was stopped (--limit kubeconform-output)`;
-    case "signal":
-      return `was killed by ${result.signal ?? "a signal"}`;
-    case "exited":
-      return undefined;
-  }
-}
+const RAISE = "; run again with a higher limit, or without --kubeconform";
 
 let exported: Promise<string> | undefined;
 
