@@ -40,6 +40,10 @@ function isStale() {
   if (!existsSync(buildInfo) || !existsSync(bundle)) return true;
   // A build whose bundling failed, or did not run (`tsc -b` alone): the bundle is older than it.
   if (statSync(bundle).mtimeMs < statSync(buildInfo).mtimeMs) return true;
+  // The bundle holds the packages' code: an `npm install` or `npm update` since (which need not
+  // run `prepare`) is bundled again. npm writes node_modules/.package-lock.json on every change.
+  const installed = statSync(join(root, "node_modules/.package-lock.json"), { throwIfNoEntry: false });
+  if (installed !== undefined && installed.mtimeMs > statSync(bundle).mtimeMs) return true;
   // The schema validators compiled at build time: a schema catalog written since is compiled again.
   if (existsSync(schemaIndex) && (!existsSync(validators) || statSync(schemaIndex).mtimeMs > statSync(validators).mtimeMs)) return true;
   return newestInput() > statSync(buildInfo).mtimeMs;
@@ -92,7 +96,7 @@ async function build() {
   } catch {
     fail("tools/src changed since tools/dist was built, and TypeScript is not installed to build it: run `npm ci`");
   }
-  process.stderr.write("mesh-policy: tools/src changed since the last build; building it (tsc -b, incremental)\n");
+  process.stderr.write("mesh-policy: the build is older than tools/src or the installed packages; building it (tsc -b, incremental)\n");
   // tsc prints its errors on stdout: they go to stderr, which leaves stdout to the command's report.
   // What this build compiles: the sources as of now. One edited while it runs is newer than the stamp below.
   const started = new Date();

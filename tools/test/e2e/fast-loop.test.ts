@@ -3,14 +3,14 @@
  * no build or a source changed since the last one, and starts without building otherwise. Run on a
  * copy of the sources, so that this checkout's build is not touched.
  */
-import { cp, mkdtemp, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/run-cli.js";
 
-const BUILDING = "mesh-policy: tools/src changed since the last build; building it (tsc -b, incremental)";
+const BUILDING = "mesh-policy: the build is older than tools/src or the installed packages; building it (tsc -b, incremental)";
 let copy: string;
 
 beforeAll(async () => {
@@ -18,7 +18,12 @@ beforeAll(async () => {
   for (const item of ["package.json", "tsconfig.json", "tools/bin", "tools/src"]) {
     await cp(path.join(REPO_ROOT, item), path.join(copy, item), { recursive: true, filter: (source) => !source.includes(`${path.sep}fixtures${path.sep}`) });
   }
-  await symlink(path.join(REPO_ROOT, "node_modules"), path.join(copy, "node_modules"));
+  // The packages, linked one by one: the copy's node_modules/.package-lock.json is its own, to be touched.
+  await mkdir(path.join(copy, "node_modules"));
+  for (const entry of await readdir(path.join(REPO_ROOT, "node_modules"))) {
+    if (entry !== ".package-lock.json") await symlink(path.join(REPO_ROOT, "node_modules", entry), path.join(copy, "node_modules", entry));
+  }
+  await copyFile(path.join(REPO_ROOT, "node_modules/.package-lock.json"), path.join(copy, "node_modules/.package-lock.json"));
 }, 60_000);
 
 afterAll(async () => {
@@ -52,6 +57,12 @@ describe("tools/bin/mesh-policy.js", () => {
     // Compiled but not bundled (`tsc -b` alone, or a bundling that failed): bundled before it runs.
     const later = new Date(Date.now() + 1000);
     await utimes(path.join(copy, "tools/dist/.tsbuildinfo"), later, later);
+    expect(await help()).toMatchObject({ exitCode: 0, stderr: BUILDING });
+    expect((await help()).stderr).toBe("");
+
+    // Packages installed or updated since (npm writes node_modules/.package-lock.json): the bundle holds their code.
+    const installed = new Date();
+    await utimes(path.join(copy, "node_modules/.package-lock.json"), installed, installed);
     expect(await help()).toMatchObject({ exitCode: 0, stderr: BUILDING });
     expect((await help()).stderr).toBe("");
   }, 300_000);
