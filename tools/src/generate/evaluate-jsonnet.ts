@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../model/errors.js";
 import { currentLimits, formatLimit, type Limits } from "../util/limits.js";
@@ -60,10 +59,10 @@ function parseReply(stdout: string): Record<string, string | undefined> | undefi
 }
 
 /**
- * The compiled worker next to this module; from the sources (the test runner), the compiled
- * copy in tools/dist, which `npm test` builds first.
+ * The compiled worker, tools/dist/generate/catalog-worker.js: the same path from this module in
+ * tools/dist/generate, from the bundle in tools/dist/bundle, and from the sources (the test
+ * runner; `npm test` builds first).
  */
 function workerScript(): string {
-  const sibling = fileURLToPath(new URL("./catalog-worker.js", import.meta.url));
-  return existsSync(sibling) ? sibling : fileURLToPath(new URL("../../dist/generate/catalog-worker.js", import.meta.url));
+  return fileURLToPath(new URL("../../dist/generate/catalog-worker.js", import.meta.url));
 }
