@@ -116,7 +116,7 @@ export class ApiClient {
    */
   refused(response: ApiResponse, what: string): UserError | undefined {
     if (response.status !== 401 && response.status !== 403) return undefined;
-    if (response.status === 403 && !isAuthorizationDenial(this.describeFailure(response))) return undefined;
+    if (response.status === 403 && !isAuthorizationDenial(response, this.describeFailure(response))) return undefined;
     return new UserError(
       `the cluster refused ${what} (HTTP ${response.status}, ${this.where}): ${this.describeFailure(response)}; ` +
         (response.status === 401 ? "the kubeconfig's credentials were not accepted; log in again" : "use a user that may do this"),
@@ -173,10 +173,12 @@ function warningsOf(rawHeaders: readonly string[]): string[] {
 }
 
 /**
- * The API server's message when an authorizer (RBAC, a webhook authorizer) refuses a request:
- * `<resource> "<name>" is forbidden: User "<user>" cannot <verb> resource …` or `… cannot <verb>
- * path …` (k8s.io/apiserver, responsewriters.forbiddenMessage).
+ * Whether a 403 is an authorizer's refusal (RBAC, a webhook authorizer) of who asks. The API
+ * server words it `<resource> "<name>" is forbidden: User "<user>" cannot <verb> resource …`, or
+ * `… cannot <verb> path …` (k8s.io/apiserver, responsewriters.forbiddenMessage; the user quoted
+ * as Go's %q). A 403 that is not the API server's own Status (a proxy's page) refuses who asks too.
  */
-function isAuthorizationDenial(message: string): boolean {
-  return /\bforbidden: User "[^"]*" cannot \S+ (?:resource|path) /.test(message);
+function isAuthorizationDenial(response: ApiResponse, message: string): boolean {
+  if (!isJsonObject(response.body) || response.body["kind"] !== "Status") return true;
+  return /^(?:\S+(?: "(?:[^"\\]|\\.)*")? is )?forbidden: User "(?:[^"\\]|\\.)*" cannot \S+ (?:resource|path) "/.test(message);
 }
