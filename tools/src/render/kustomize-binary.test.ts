@@ -1,22 +1,17 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../test/helpers/run-cli.js";
 import { findKustomize, parseKustomizeVersion } from "./kustomize-binary.js";
+import { writeCachedRender } from "./render-cache.js";
 
-// A stand-in for the kustomize binary that only answers `version` and counts how often it was
-// asked: what is under test is the lookup and its memo, not kustomize.
+// The pinned kustomize (tools/install-tools.sh), copied so that it can be replaced.
+const PINNED = process.env["MESH_POLICY_KUSTOMIZE"] ?? path.join(REPO_ROOT, ".tools/bin/kustomize");
+const saved = process.env["MESH_POLICY_KUSTOMIZE"];
 let dir: string;
 let binary: string;
-let calls: string;
-const saved = process.env["MESH_POLICY_KUSTOMIZE"];
-
-async function writeStandIn(version: string): Promise<void> {
-  await writeFile(binary, `#!/bin/sh\necho x >> '${calls}'\necho ${version}\n`);
-  await chmod(binary, 0o755);
-}
-
-const timesRun = async () => (await readFile(calls, "utf8").catch(() => "")).split("\n").filter(Boolean).length;
+let cache: string;
 
 /** Each lookup from a repository root of its own: findKustomize keeps one answer per root and process. */
 let roots = 0;
@@ -26,10 +21,18 @@ async function lookUp(cacheDir: string | false) {
   return findKustomize(root, cacheDir);
 }
 
+/** Puts `version` in place of what the cache keeps for the binary: a lookup that answers it read the cache. */
+async function forgeKeptVersion(version: string): Promise<void> {
+  const [kept] = (await readdir(cache)).filter((name) => name.endsWith(".kustomize-version"));
+  if (kept === undefined) throw new Error("no kustomize version kept in the cache");
+  await writeCachedRender(cache, kept.replace(/\.kustomize-version$/, ""), version, ".kustomize-version");
+}
+
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "mesh-policy-kustomize-binary-"));
   binary = path.join(dir, "kustomize");
-  calls = path.join(dir, "calls");
+  cache = path.join(dir, "cache");
+  await copyFile(PINNED, binary);
   process.env["MESH_POLICY_KUSTOMIZE"] = binary;
 });
 
@@ -41,36 +44,37 @@ afterEach(async () => {
 
 describe("findKustomize", () => {
   it("asks the binary its version once, then answers from the cache while the binary is the same file", async () => {
-    await writeStandIn("v5.8.1");
-    const cache = path.join(dir, "cache");
-    expect(await lookUp(cache)).toEqual({ command: binary, buildArgs: ["build"], version: "v5.8.1" });
-    expect((await lookUp(cache)).version).toBe("v5.8.1");
-    expect(await timesRun()).toBe(1);
+    const first = await lookUp(cache);
+    expect(first).toEqual({ command: binary, buildArgs: ["build"], version: expect.stringMatching(/^v\d+\.\d+\.\d+/) });
+    await forgeKeptVersion("v0.0.0-kept");
+    expect((await lookUp(cache)).version).toBe("v0.0.0-kept");
   });
 
-  it("asks again when the file was replaced or rewritten", async () => {
-    await writeStandIn("v5.8.1");
-    const cache = path.join(dir, "cache");
+  it("asks again when the file was replaced or rewritten, and every time without a cache (--no-cache)", async () => {
+    const { version } = await lookUp(cache);
+    await forgeKeptVersion("v0.0.0-kept");
+    await copyFile(PINNED, binary);
+    expect((await lookUp(cache)).version).toBe(version);
+    await forgeKeptVersion("v0.0.0-kept");
+    expect((await lookUp(false)).version).toBe(version);
+  });
+
+  it("never keeps the version of a script, which runs whichever kustomize it points at", async () => {
+    const calls = path.join(dir, "calls");
+    await writeFile(binary, `#!/bin/sh\necho x >> '${calls}'\nexec '${PINNED}' "$@"\n`);
+    await chmod(binary, 0o755);
     await lookUp(cache);
-    await writeStandIn("v5.8.2");
-    expect((await lookUp(cache)).version).toBe("v5.8.2");
-    expect(await timesRun()).toBe(2);
-  });
-
-  it("without a cache (--no-cache), asks every time", async () => {
-    await writeStandIn("v5.8.1");
-    await lookUp(false);
-    await lookUp(false);
-    expect(await timesRun()).toBe(2);
+    await lookUp(cache);
+    expect((await readFile(calls, "utf8")).split("\n").filter(Boolean)).toHaveLength(2);
+    expect((await readdir(cache).catch(() => [])).filter((name) => name.endsWith(".kustomize-version"))).toEqual([]);
   });
 
   it("a MESH_POLICY_KUSTOMIZE that does not run is an input error saying why", async () => {
     process.env["MESH_POLICY_KUSTOMIZE"] = path.join(dir, "missing");
-    await expect(lookUp(path.join(dir, "cache"))).rejects.toThrow(/MESH_POLICY_KUSTOMIZE=.*missing does not run \(cannot start .*ENOENT\)/);
+    await expect(lookUp(cache)).rejects.toThrow(/MESH_POLICY_KUSTOMIZE=.*missing does not run \(cannot start .*ENOENT\)/);
     await writeFile(binary, "#!/bin/sh\necho broken >&2\nexit 4\n");
-    await chmod(binary, 0o755);
     process.env["MESH_POLICY_KUSTOMIZE"] = binary;
-    await expect(lookUp(path.join(dir, "cache"))).rejects.toThrow(/does not run \(exit 4: broken\)/);
+    await expect(lookUp(cache)).rejects.toThrow(/does not run \(exit 4: broken\)/);
   });
 });
 

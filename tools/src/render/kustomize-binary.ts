@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { realpath, stat } from "node:fs/promises";
+import { open, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../model/errors.js";
 import type { BoundedResult } from "../util/run-bounded.js";
@@ -54,10 +54,19 @@ async function locate(repoRoot: string, cacheDir: string | false): Promise<Kusto
   }
   const kubectl = await runVersion("kubectl", ["version", "--client", "-o", "json"], repoRoot);
   if ("outcome" in kubectl && kubectl.outcome === "exited" && kubectl.exitCode === 0) {
-    const info = JSON.parse(kubectl.stdout) as { kustomizeVersion?: string };
-    return { command: "kubectl", buildArgs: ["kustomize"], version: info.kustomizeVersion ?? "unknown" };
+    return { command: "kubectl", buildArgs: ["kustomize"], version: kubectlKustomizeVersion(kubectl.stdout) };
   }
   throw new UserError(`kustomize not found: ${INSTALL_HINT}`);
+}
+
+/** `kubectl version --client -o json` names the kustomize it embeds; "unknown" when it does not say. */
+function kubectlKustomizeVersion(stdout: string): string {
+  try {
+    const info = JSON.parse(stdout) as { kustomizeVersion?: unknown };
+    return typeof info.kustomizeVersion === "string" ? info.kustomizeVersion : "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 /** The version `command` reports, or why it did not run. */
@@ -81,18 +90,29 @@ async function kustomizeVersion(command: string, repoRoot: string, cacheDir: str
 /**
  * A key that changes whenever the file at `command` is another binary: its real path, device,
  * inode, size and times (a replaced or rewritten file has a new inode or ctime). Undefined for a
- * command looked up on PATH or a path that is not a file.
+ * command looked up on PATH, a path that is not a file, or a script (`#!`: a shim of asdf, mise
+ * or nix runs whichever kustomize it is pointed at, the same script all along).
  */
 async function binaryIdentity(command: string): Promise<string | undefined> {
   if (!path.isAbsolute(command)) return undefined;
   try {
     const file = await realpath(command);
     const info = await stat(file, { bigint: true });
-    if (!info.isFile()) return undefined;
+    if (!info.isFile() || (await startsWithShebang(file))) return undefined;
     const identity = ["kustomize-version", file, info.dev, info.ino, info.size, info.mtimeNs, info.ctimeNs].join("\0");
     return createHash("sha256").update(identity).digest("hex").slice(0, 32);
   } catch {
     return undefined;
+  }
+}
+
+async function startsWithShebang(file: string): Promise<boolean> {
+  const handle = await open(file, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer.toString("latin1") === "#!";
+  } finally {
+    await handle.close();
   }
 }
 
