@@ -12,7 +12,7 @@ import { EXIT } from "./exit-codes.js";
 import { exitCodeFor } from "./findings-exit-code.js";
 import { requireFormat } from "./options.js";
 import type { CommonOptions, Format } from "./option-table.js";
-import { configuredResult, repositoryConfig } from "./repository-config.js";
+import { repositoryConfig } from "./repository-config.js";
 import { readStandardInput, STDIN } from "./standard-input.js";
 import { progress, useColor } from "./terminal.js";
 import { writeReport } from "./write-report.js";
@@ -165,12 +165,12 @@ function selection(context: CommandContext) {
 
 async function report(context: CommandContext, targets: CheckTarget[], stages: Omit<CheckStages, "skipKinds">, text: { breakdown?: string } = {}): Promise<number> {
   const { options } = context;
-  const checked: RunResult = await runChecks(targets, {
+  const result: RunResult = await runChecks(targets, {
     ...stages,
     skipKinds: new Set(options.skipKinds),
     ...(stages.validate && options.kubeconform ? { kubeconform: { repoRoot: context.repoRoot } } : {}),
+    config: await repositoryConfig(context.repoRoot),
   });
-  const result = configuredResult(checked, await repositoryConfig(context.repoRoot));
   // Finding messages quote inputs (values, tool output): masked like every other output.
   const masked = { ...result, findings: result.findings.map((finding) => ({ ...finding, message: maskText(finding.message) })) };
   const formatted = await formatRunResult(masked, requireFormat(options.format, REPORT_FORMATS, "this command"), sarifContext, {

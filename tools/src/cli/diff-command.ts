@@ -15,7 +15,7 @@ import type { CommandContext } from "./commands.js";
 import { EXIT } from "./exit-codes.js";
 import { writeReport } from "./write-report.js";
 import { useColor } from "./terminal.js";
-import { configuredResult, repositoryConfig } from "./repository-config.js";
+import { repositoryConfig } from "./repository-config.js";
 
 /**
  * `diff --base REF [--head REF] [ENV...]`: what Argo CD changes in each environment when the head
@@ -85,7 +85,7 @@ function formatReport(report: DiffReport, context: CommandContext, extras: DiffM
  */
 async function findingsAfterMerge(repoRoot: string, deployed: ReadonlyMap<string, readonly Resource[]>, skipKinds: readonly string[]): Promise<Record<string, FindingCounts>> {
   const targets: CheckTarget[] = [...deployed].map(([environment, resources]) => ({ environment, resources: [...resources], loadFindings: [] }));
-  const result = configuredResult(await runChecks(targets, { validate: true, lint: true, skipKinds: new Set(skipKinds) }), await repositoryConfig(repoRoot));
+  const result = await runChecks(targets, { validate: true, lint: true, skipKinds: new Set(skipKinds), config: await repositoryConfig(repoRoot) });
   const counts: Record<string, FindingCounts> = {};
   for (const environment of deployed.keys()) {
     const own = result.findings.filter((f) => environmentsOf(f).includes(environment));

@@ -1,4 +1,4 @@
-import type { Finding } from "../model/finding.js";
+import { SEVERITY_RANK, type Finding } from "../model/finding.js";
 import { pointerSegments } from "../model/resource.js";
 import { ADMISSION_RULE } from "../validate/schema-rules.js";
 
@@ -39,14 +39,22 @@ export function cascadeEffectsOf(finding: Pick<Finding, "ruleId" | "code">): rea
 
 /** The findings without those that follow from, or repeat, another finding of the same environment and object. */
 export function dropCascades(findings: readonly Finding[]): Finding[] {
-  const causes = new Set<string>();
+  // The severity of each cause: a finding made more severe than its cause (.mesh-policy.yaml) is kept.
+  const causes = new Map<string, number>();
   for (const finding of findings) {
     for (const cascade of CASCADES) {
-      if (isCause(finding, cascade)) for (const effect of cascade.effects) causes.add(keyOf(finding, effect, cascade.same));
+      if (!isCause(finding, cascade)) continue;
+      for (const effect of cascade.effects) {
+        const key = keyOf(finding, effect, cascade.same);
+        causes.set(key, Math.max(causes.get(key) ?? 0, SEVERITY_RANK[finding.severity]));
+      }
     }
   }
   if (causes.size === 0) return [...findings];
-  return findings.filter((finding) => !CASCADES.some((cascade) => cascade.effects.includes(finding.ruleId) && causes.has(keyOf(finding, finding.ruleId, cascade.same))));
+  return findings.filter(
+    (finding) =>
+      !CASCADES.some((cascade) => cascade.effects.includes(finding.ruleId) && (causes.get(keyOf(finding, finding.ruleId, cascade.same)) ?? -1) >= SEVERITY_RANK[finding.severity]),
+  );
 }
 
 function isCause(finding: Pick<Finding, "ruleId" | "code">, cascade: Cascade): boolean {

@@ -127,6 +127,14 @@ describe("runChecks: one finding per mistake", () => {
     expect(about(checked, "/spec/http/1/match/0")).toEqual([["admission", "IST0131"]]);
     // What istiod does not say is still said: no request reaches any of http[1].
     expect(about(checked, "/spec/http/1")).toEqual([["virtual-service-unreachable-route", undefined]]);
+    // A check turned off in .mesh-policy.yaml hides nothing; one made more severe than its cause is kept.
+    const withoutAdmission = (await runChecks([target("dev", yaml)], { validate: true, lint: true, config: { environments: undefined, rules: new Map([["admission", "off"]]) } })).findings;
+    expect(about(withoutAdmission, "/spec/http/3")).toEqual([["virtual-service-unreachable-route", undefined]]);
+    const raised = (await runChecks([target("dev", yaml)], { validate: true, lint: true, config: { environments: undefined, rules: new Map([["virtual-service-unreachable-route", "error"]]) } })).findings;
+    expect(about(raised, "/spec/http/3")).toEqual([
+      ["admission", "IST0130"],
+      ["virtual-service-unreachable-route", undefined],
+    ]);
     // lint alone has no istiod warning to defer to.
     const linted = (await runChecks([target("dev", yaml)], { validate: false, lint: true })).findings;
     expect(about(linted, "/spec/http/3")).toEqual([["virtual-service-unreachable-route", undefined]]);

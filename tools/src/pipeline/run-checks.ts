@@ -1,3 +1,4 @@
+import { applyConfig, type MeshPolicyConfig } from "../config/mesh-policy-config.js";
 import { compareFindings, type Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
 import { dropCascades } from "./cascades.js";
@@ -24,6 +25,11 @@ export interface CheckStages {
   skipKinds?: ReadonlySet<string>;
   /** Also run the real kubeconform binary on the same objects (the repository root finds it). */
   kubeconform?: { repoRoot: string };
+  /**
+   * The repository's .mesh-policy.yaml (rules turned off or given another severity): applied
+   * before one finding hides another, so that a check turned off hides nothing.
+   */
+  config?: MeshPolicyConfig;
 }
 
 /**
@@ -69,7 +75,8 @@ export async function runChecks(targets: readonly CheckTarget[], stages: CheckSt
       perTarget.push(...linted.findings);
       suppressed += linted.suppressed;
     }
-    for (const finding of dropCascades(perTarget)) {
+    const configured = stages.config === undefined ? perTarget : applyConfig(perTarget, stages.config);
+    for (const finding of dropCascades(configured)) {
       findings.push(target.environment === undefined ? finding : { ...finding, environment: target.environment });
     }
   }
