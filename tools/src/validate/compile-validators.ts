@@ -3,7 +3,7 @@ import { join } from "node:path";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { LIST_MAP_DUPLICATES, listMapDuplicates } from "../schemas/list-map.js";
 import { loadSchemaIndex, readSchema } from "../schemas/schema-catalog.js";
-import { CODE_CACHE_SUFFIX, loadValidatorModule, sourceDigest, validatorFileName, validatorsDir } from "./compiled-validators.js";
+import { CODE_CACHE_SUFFIX, codeCacheFile, loadValidatorModule, validatorFileName, validatorsDir } from "./compiled-validators.js";
 import { schemaAjv } from "./schema-ajv.js";
 import { isEntryPoint } from "../util/is-entry-point.js";
 
@@ -41,7 +41,7 @@ export function writeValidatorModule(dir: string, name: string, text: string): s
   const loaded = loadValidatorModule(join(dir, name));
   loaded.factory(listMapDuplicates)({});
   const cache = `${name}${CODE_CACHE_SUFFIX}`;
-  write(cache, Buffer.concat([sourceDigest(text), loaded.script.createCachedData()]));
+  write(cache, codeCacheFile(text, loaded.script.createCachedData()));
   return [name, cache];
 }
 

@@ -27,8 +27,8 @@ export type ValidatorModule = (duplicates: typeof listMapDuplicates) => Validate
 
 /**
  * V8's code for a validator module, made at build time beside it: `<module>.v8cache`, the SHA-256
- * of the module's text, then V8's cached data. A validator is hundreds of kilobytes of code that V8
- * would otherwise parse and compile in every run.
+ * of the module's text and that of V8's data, then the data. A validator is hundreds of kilobytes
+ * of code that V8 would otherwise parse and compile in every run.
  */
 export const CODE_CACHE_SUFFIX = ".v8cache";
 const DIGEST_BYTES = 32;
@@ -51,19 +51,29 @@ export function loadValidatorModule(file: string): LoadedValidatorModule {
   return { factory: module.exports as ValidatorModule, script, fromCodeCache: cachedData !== undefined && script.cachedDataRejected !== true };
 }
 
-export function sourceDigest(source: string): Buffer {
-  return createHash("sha256").update(source).digest();
+function digest(content: string | Buffer): Buffer {
+  return createHash("sha256").update(content).digest();
 }
 
-/** The code cache of `file`, when its digest is the text's: V8 itself compares only the text's length. */
+/** A code cache file: the digests of the module's text and of V8's data, then the data. */
+export function codeCacheFile(source: string, data: Buffer): Buffer {
+  return Buffer.concat([digest(source), digest(data), data]);
+}
+
+/**
+ * The code cache of `file`, when it was made from this very text and is whole: V8 itself compares
+ * only the text's length, and does not check its data in release builds.
+ */
 function codeCacheFor(file: string, source: string): Buffer | undefined {
-  let data: Buffer;
+  let cache: Buffer;
   try {
-    data = readFileSync(`${file}${CODE_CACHE_SUFFIX}`);
+    cache = readFileSync(`${file}${CODE_CACHE_SUFFIX}`);
   } catch {
     return undefined;
   }
-  return data.length > DIGEST_BYTES && data.subarray(0, DIGEST_BYTES).equals(sourceDigest(source)) ? data.subarray(DIGEST_BYTES) : undefined;
+  const data = cache.subarray(2 * DIGEST_BYTES);
+  const whole = data.length > 0 && cache.subarray(0, DIGEST_BYTES).equals(digest(source)) && cache.subarray(DIGEST_BYTES, 2 * DIGEST_BYTES).equals(digest(data));
+  return whole ? data : undefined;
 }
 
 /** The build-time validator of `entry`'s schema; undefined when there is none, or the schema is newer than it. */
