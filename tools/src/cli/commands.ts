@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../model/errors.js";
-import { runChecks, type CheckStages, type RunResult } from "../pipeline/run-checks.js";
+import { preloadStages, runChecks, type CheckStages, type RunResult } from "../pipeline/run-checks.js";
 import { selectTargets, type CheckTarget } from "../pipeline/targets.js";
 import { resolveEnvironments } from "../render/environments.js";
 import { checkKustomizationFiles, checkSharedFolders, findKustomizationFiles, UNREACHED_RULE } from "../render/check-kustomizations.js";
@@ -33,6 +33,7 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
   if (!options.serverDryRun && (options.kubeconfig !== undefined || options.context !== undefined)) {
     throw new UserError("check takes --kubeconfig and --context only with --server-dry-run");
   }
+  preloadStages({ validate: true, lint: true });
   // What only `check` needs is loaded here, so that validate and lint start without it.
   const [{ checkArgoCd }, { checkGenerated }, { WORKLOAD_UNREACHED_RULE }, { checkWorkflows }] = await Promise.all([
     import("../argocd/check-argocd.js"),
@@ -83,6 +84,7 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
 }
 
 export async function runValidateCommand(context: CommandContext): Promise<number> {
+  preloadStages({ validate: true, lint: false });
   const targets = await selectInputs(context);
   const kustomizations = await findKustomizationFiles(filePaths(context).map((p) => path.resolve(context.cwd, p)));
   targets.push({ environment: undefined, resources: [], loadFindings: await checkKustomizationFiles(context.repoRoot, kustomizations, selection(context).render) });
@@ -90,6 +92,7 @@ export async function runValidateCommand(context: CommandContext): Promise<numbe
 }
 
 export async function runLintCommand(context: CommandContext): Promise<number> {
+  preloadStages({ validate: false, lint: true });
   return report(context, await selectInputs(context), { validate: false, lint: true });
 }
 

@@ -33,18 +33,33 @@ export interface CheckStages {
 }
 
 /**
+ * Each stage's code, loaded only when the stage runs: the validators and Istio's admission rules,
+ * the lint rules, the kubeconform runner for --kubeconform. Node loads a module once, so a second
+ * call answers with the first's.
+ */
+function stageModules(stages: Pick<CheckStages, "validate" | "lint" | "kubeconform">) {
+  return Promise.all([
+    stages.validate ? Promise.all([import("../validate/schema-validation.js"), import("../validate/admission-findings.js")]) : undefined,
+    stages.lint ? import("../lint/run-lint.js") : undefined,
+    stages.kubeconform === undefined ? undefined : import("../validate/kubeconform.js"),
+  ]);
+}
+
+/**
+ * Starts loading the stages' code while the caller renders (mostly waiting for files and
+ * kustomize): runChecks then finds it loaded. A failure to load is reported by runChecks.
+ */
+export function preloadStages(stages: Pick<CheckStages, "validate" | "lint">): void {
+  stageModules(stages).catch(() => undefined);
+}
+
+/**
  * Validates and/or lints each target; findings carry their environment (or, the same in several,
  * their environments: reported once), leave out what follows from another finding, and come out
  * sorted.
  */
 export async function runChecks(targets: readonly CheckTarget[], stages: CheckStages): Promise<RunResult> {
-  // Each stage's code is loaded only when it runs: the validators and Istio's admission rules, the
-  // lint rules, the kubeconform runner for --kubeconform.
-  const [validation, lint, kubeconform] = await Promise.all([
-    stages.validate ? Promise.all([import("../validate/schema-validation.js"), import("../validate/admission-findings.js")]) : undefined,
-    stages.lint ? import("../lint/run-lint.js") : undefined,
-    stages.kubeconform === undefined ? undefined : import("../validate/kubeconform.js"),
-  ]);
+  const [validation, lint, kubeconform] = await stageModules(stages);
   const validator = validation === undefined ? undefined : new validation[0].SchemaValidator();
   const admissionFindings = validation?.[1].admissionFindings;
   const findings: Finding[] = [];
