@@ -7,9 +7,14 @@
 // TypeScript's incremental build (`tsc -b`: only what changed is compiled again), the validators
 // and the bundle, so that `npx mesh-policy` never runs a stale build after a pull or an edit. Concurrent runs build
 // once: the others wait for the build lock. Plain JavaScript: it must run before anything is built.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+
+// Built-ins are required, not imported: importing node:fs builds its ES module facade, which
+// reads every export and so loads streams, in every run (the bundle does the same).
+const require = createRequire(import.meta.url);
+const { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } = require("node:fs");
+const { dirname, join } = require("node:path");
+const { fileURLToPath, pathToFileURL } = require("node:url");
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const sources = join(root, "tools/src");
@@ -27,8 +32,12 @@ function newestInput() {
   const walk = (dir) => {
     newest = Math.max(newest, statSync(dir).mtimeMs);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(join(dir, entry.name));
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) newest = Math.max(newest, statSync(join(dir, entry.name)).mtimeMs);
+      if (entry.isDirectory()) {
+        // Fixtures are test data: tsconfig.json leaves them out of the build.
+        if (entry.name !== "fixtures") walk(join(dir, entry.name));
+      } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
+        newest = Math.max(newest, statSync(join(dir, entry.name)).mtimeMs);
+      }
     }
   };
   walk(sources);
@@ -87,12 +96,12 @@ function acquireLock() {
   }
 }
 
-/** Builds as `npm run build` does. What only a build needs is imported here: most runs start without it. */
-async function build() {
-  const [{ spawnSync }, { createRequire }] = await Promise.all([import("node:child_process"), import("node:module")]);
+/** Builds as `npm run build` does. What only a build needs is required here: most runs start without it. */
+function build() {
+  const { spawnSync } = require("node:child_process");
   let tsc;
   try {
-    tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    tsc = require.resolve("typescript/bin/tsc");
   } catch {
     fail("tools/src changed since tools/dist was built, and TypeScript is not installed to build it: run `npm ci`");
   }
@@ -124,7 +133,7 @@ if (["--version", "version"].includes(process.argv[2] ?? "")) {
 try {
   if (isStale() && acquireLock()) {
     try {
-      if (isStale()) await build();
+      if (isStale()) build();
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }
