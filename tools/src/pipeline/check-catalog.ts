@@ -39,7 +39,7 @@ const BUILT_IN: readonly CheckDescriptor[] = [
   { id: INPUT_FILE_RULE, severity: "error", summary: "Every file given can be read", docs: "README.md" },
   { id: YAML_SYNTAX_RULE, severity: "error", summary: "Every file is valid YAML (no duplicate keys)", docs: "README.md" },
   { id: RESOURCE_SHAPE_RULE, severity: "error", summary: "Every document is an object with apiVersion, kind and metadata.name", docs: "README.md" },
-  { id: API_VALIDATION_RULE, severity: "error", summary: "Every object passes the Kubernetes API server's own validation beyond the schema (names per kind, labels, annotations, Service ports and target ports, ConfigMap and Secret keys)", docs: "README.md" },
+  { id: API_VALIDATION_RULE, severity: "error", summary: "Every object passes the Kubernetes API server's own validation beyond the schema (names per kind, labels, annotations, Service ports and target ports, ConfigMap and Secret keys, the API approval of CRDs in Kubernetes' own groups)", docs: "README.md" },
   { id: ADMISSION_RULE, severity: "error", summary: "Every Istio object passes the admission rules Istio enforces beyond its schema (CRD CEL rules, istiod's validating webhook)", docs: "tools/src/validate/admission/README.md" },
   {
     id: SERVER_DRY_RUN_RULE,

@@ -71,6 +71,20 @@ describe("what the API server (v1.34) refuses beyond the schema", () => {
     expect(problems("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: system:mesh-reader\n")).toEqual([]);
   });
 
+  it("a CustomResourceDefinition in a group of the Kubernetes project needs the API approval annotation: a URL or a reason starting with unapproved", () => {
+    const crd = (group: string, annotation = "") =>
+      `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.${group}\n${annotation}spec:\n  group: ${group}\n`;
+    const required = `metadata.annotations.api-approved.kubernetes.io: Required value: protected groups must have approval annotation "api-approved.kubernetes.io", see https://github.com/kubernetes/enhancements/pull/1111`;
+    expect(problems(crd("x-k8s.io"))).toEqual([]);
+    expect(problems(crd("gateway.networking.k8s.io"))).toEqual([`3: ${required}`]);
+    expect(problems(crd("kubernetes.io"))).toEqual([`3: ${required}`]);
+    expect(problems(crd("policy.kubernetes.io", "  annotations:\n    api-approved.kubernetes.io: https://github.com/kubernetes/enhancements/pull/1111\n"))).toEqual([]);
+    expect(problems(crd("policy.kubernetes.io", "  annotations:\n    api-approved.kubernetes.io: unapproved, experimental\n"))).toEqual([]);
+    expect(problems(crd("policy.kubernetes.io", "  annotations:\n    api-approved.kubernetes.io: yes please\n"))).toEqual([
+      `6: metadata.annotations.api-approved.kubernetes.io: Invalid value: "yes please": protected groups must have approval annotation "api-approved.kubernetes.io" with either a URL or a reason starting with "unapproved", see https://github.com/kubernetes/enhancements/pull/1111`,
+    ]);
+  });
+
   it("ConfigMap keys and a Namespace name", () => {
     expect(problems("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: shop\ndata:\n  ok.key: a\n  ../escape: b\n")).toEqual([
       `8: data.../escape: Invalid value: "../escape": must consist of alphanumeric characters, '-', '_' or '.'`,

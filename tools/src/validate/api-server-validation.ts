@@ -20,8 +20,9 @@ export const API_VALIDATION_RULE = "api-validation";
  * repository uses: ObjectMeta of every object (name per kind, namespace, label keys and values,
  * annotation keys and total size, finalizers) as ValidateObjectMetaAccessor checks it; Service
  * ports, target ports, port names, selector and external name (ValidateService, after the
- * defaulting of SetDefaults_Service); ConfigMap and Secret keys and sizes. Custom resources
- * (Istio, Argo CD) get the metadata checks with DNS-subdomain names, as apiextensions does.
+ * defaulting of SetDefaults_Service); ConfigMap and Secret keys and sizes; the API approval of a
+ * CustomResourceDefinition in a group of the Kubernetes project. Custom resources (Istio, Argo CD)
+ * get the metadata checks with DNS-subdomain names, as apiextensions does.
  */
 export function apiServerFindings(resource: Resource): Finding[] {
   const problems: Problem[] = [];
@@ -29,6 +30,9 @@ export function apiServerFindings(resource: Resource): Finding[] {
     for (const message of messages) problems.push({ pointer, message: `${fieldName(pointer)}: Invalid value: ${shown(value)}: ${message}` });
   };
   checkObjectMeta(resource, report);
+  if (apiGroupOf(resource.apiVersion) === "apiextensions.k8s.io" && resource.kind === "CustomResourceDefinition") {
+    checkApiApproval(resource.object, report, (pointer, message) => problems.push({ pointer, message: `${fieldName(pointer)}: Required value: ${message}` }));
+  }
   if (apiGroupOf(resource.apiVersion) === "") {
     if (resource.kind === "Service") checkService(resource.object, report);
     if (resource.kind === "ConfigMap" || resource.kind === "Secret") checkDataKeys(resource, report);
@@ -51,6 +55,40 @@ type Report = (pointer: string, value: unknown, messages: readonly string[]) => 
 
 const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 const MAX_DATA_SIZE = 1024 * 1024;
+
+const API_APPROVED = "api-approved.kubernetes.io";
+const API_APPROVAL_HINT = "see https://github.com/kubernetes/enhancements/pull/1111";
+
+/**
+ * A CustomResourceDefinition in a group the Kubernetes project owns (k8s.io, kubernetes.io and
+ * their subdomains) must say that its API was approved: the annotation holds a URL (scheme and
+ * host), or a reason starting with "unapproved" (apiextensions-apiserver validateAPIApproval and
+ * GetAPIApprovalState, v1.34).
+ */
+function checkApiApproval(crd: JsonObject, report: Report, required: (pointer: string, message: string) => void): void {
+  const spec = crd["spec"];
+  const group = isJsonObject(spec) ? spec["group"] : undefined;
+  if (typeof group !== "string" || !/(?:^|\.)(?:k8s\.io|kubernetes\.io)$/.test(group)) return;
+  const metadata = crd["metadata"];
+  const annotations = isJsonObject(metadata) ? metadata["annotations"] : undefined;
+  const approval = isJsonObject(annotations) && typeof annotations[API_APPROVED] === "string" ? annotations[API_APPROVED] : "";
+  const pointer = pointerOf("metadata", "annotations", API_APPROVED);
+  if (approval === "") {
+    required(pointer, `protected groups must have approval annotation "${API_APPROVED}", ${API_APPROVAL_HINT}`);
+  } else if (!approval.startsWith("unapproved") && !isAbsoluteUrl(approval)) {
+    report(pointer, approval, [`protected groups must have approval annotation "${API_APPROVED}" with either a URL or a reason starting with "unapproved", ${API_APPROVAL_HINT}`]);
+  }
+}
+
+/** Go's url.ParseRequestURI with a scheme and a host. */
+function isAbsoluteUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol !== "" && url.host !== "";
+  } catch {
+    return false;
+  }
+}
 
 /** The name rule of a kind: apimachinery's NameIsDNSSubdomain unless the kind says otherwise. */
 function nameProblems(resource: Resource): string[] {
