@@ -1,5 +1,6 @@
 import type { Finding } from "../model/finding.js";
 import { apiGroupOf, isJsonObject, pointerOf, refOf, type JsonObject, type Resource } from "../model/resource.js";
+import { objectAt, stringMap } from "../mesh/fields.js";
 import { fieldName } from "./field-name.js";
 import {
   configMapKeyProblems,
@@ -12,6 +13,7 @@ import {
   portNumberProblems,
   qualifiedNameProblems,
 } from "./name-formats.js";
+import { parseRequestUri } from "./request-uri.js";
 
 export const API_VALIDATION_RULE = "api-validation";
 
@@ -66,27 +68,15 @@ const API_APPROVAL_HINT = "see https://github.com/kubernetes/enhancements/pull/1
  * GetAPIApprovalState, v1.34).
  */
 function checkApiApproval(crd: JsonObject, report: Report, required: (pointer: string, message: string) => void): void {
-  const spec = crd["spec"];
-  const group = isJsonObject(spec) ? spec["group"] : undefined;
+  const group = objectAt(crd, "spec")["group"];
   if (typeof group !== "string" || !/(?:^|\.)(?:k8s\.io|kubernetes\.io)$/.test(group)) return;
-  const metadata = crd["metadata"];
-  const annotations = isJsonObject(metadata) ? metadata["annotations"] : undefined;
-  const approval = isJsonObject(annotations) && typeof annotations[API_APPROVED] === "string" ? annotations[API_APPROVED] : "";
+  const approval = stringMap(objectAt(crd, "metadata")["annotations"])[API_APPROVED] ?? "";
   const pointer = pointerOf("metadata", "annotations", API_APPROVED);
+  const url = parseRequestUri(approval);
   if (approval === "") {
     required(pointer, `protected groups must have approval annotation "${API_APPROVED}", ${API_APPROVAL_HINT}`);
-  } else if (!approval.startsWith("unapproved") && !isAbsoluteUrl(approval)) {
+  } else if (!approval.startsWith("unapproved") && (url === undefined || url.scheme === "" || url.host === "")) {
     report(pointer, approval, [`protected groups must have approval annotation "${API_APPROVED}" with either a URL or a reason starting with "unapproved", ${API_APPROVAL_HINT}`]);
-  }
-}
-
-/** Go's url.ParseRequestURI with a scheme and a host. */
-function isAbsoluteUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol !== "" && url.host !== "";
-  } catch {
-    return false;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestUriScheme } from "./extensions.js";
+import { requestUriScheme } from "../request-uri.js";
 import { check, lines, specYaml } from "./test-helpers.js";
 
 describe("WasmPlugin admission", () => {

@@ -1,43 +1,9 @@
 import type { JsonObject, Resource } from "../../model/resource.js";
 import { checkMatchLabelsSelector, checkOneSelector, checkTargetRefs } from "./selectors.js";
 import { arr, FieldPath, has, num, objects, obj, text, type Problems } from "./report.js";
+import { requestUriScheme } from "../request-uri.js";
 
 const WASM_SCHEMES = new Set(["", "http", "https", "file", "oci"]);
-
-/**
- * The scheme of `raw` as Go's url.ParseRequestURI (Kubernetes CEL isURL/url()) finds it, lower-cased;
- * undefined when it does not parse as a request URI.
- */
-export function requestUriScheme(raw: string): string | undefined {
-  if (raw === "" || /[\u0000-\u001f\u007f]/.test(raw)) return undefined;
-  let scheme = "";
-  let rest = raw;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i] ?? "";
-    if (/[A-Za-z]/.test(c)) continue;
-    if (/[0-9+.-]/.test(c)) {
-      if (i === 0) break;
-      continue;
-    }
-    if (c === ":") {
-      if (i === 0) return undefined; // missing protocol scheme
-      scheme = raw.slice(0, i);
-      rest = raw.slice(i + 1);
-    }
-    break;
-  }
-  rest = rest.split("?")[0] ?? "";
-  if (!rest.startsWith("/")) return scheme !== "" ? scheme.toLowerCase() : undefined;
-  if (scheme !== "" && rest.startsWith("//")) {
-    const authority = rest.slice(2).split("/")[0] ?? "";
-    const host = authority.slice(authority.lastIndexOf("@") + 1);
-    if (host.startsWith("[")) {
-      if (!/^\[[^\]]*\](?::\d*)?$/.test(host)) return undefined;
-    } else if (host.includes(":") && !/^[^:]*:\d*$/.test(host)) return undefined;
-  }
-  if (/%(?![0-9a-fA-F]{2})/.test(rest)) return undefined;
-  return scheme.toLowerCase();
-}
 
 /** The CRD rule on Wasm module URLs: a URL, or a registry path, with scheme http, https, file or oci. */
 function checkWasmUrl(problems: Problems, owner: JsonObject, at: FieldPath): void {
