@@ -3,7 +3,7 @@ import path from "node:path";
 import { UserError } from "../model/errors.js";
 import { preloadStages, runChecks, type CheckStages, type RunResult } from "../pipeline/run-checks.js";
 import { selectTargets, type CheckTarget } from "../pipeline/targets.js";
-import { resolveEnvironments } from "../render/environments.js";
+import { environmentInputs, resolveEnvironments } from "../render/environments.js";
 import { checkKustomizationFiles, checkSharedFolders, findKustomizationFiles, UNREACHED_RULE } from "../render/check-kustomizations.js";
 import { renderEnvironment, type RenderFailure } from "../render/render-environment.js";
 import { formatRunResult, REPORT_FORMATS } from "../report/format-run-result.js";
@@ -13,6 +13,7 @@ import { exitCodeFor } from "./findings-exit-code.js";
 import { requireFormat } from "./options.js";
 import type { CommonOptions, Format } from "./option-table.js";
 import { repositoryConfig } from "./repository-config.js";
+import type { MeshPolicyConfig } from "../config/mesh-policy-config.js";
 import { readStandardInput, STDIN } from "./standard-input.js";
 import { progress, useColor } from "./terminal.js";
 import { writeReport } from "./write-report.js";
@@ -59,12 +60,14 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
     resources: [],
     loadFindings: await checkArgoCd(context.repoRoot, { renderedEnvironments, render: options.cache ? {} : { cacheDir: false } }),
   });
-  const generated = await checkGenerated(context.repoRoot, renderedEnvironments);
+  // What the environments' builds read, listed once for the catalog-wiring and shared-folder checks.
+  const reached = await environmentInputs(context.repoRoot);
+  const generated = await checkGenerated(context.repoRoot, renderedEnvironments, reached);
   targets.push({ environment: undefined, resources: [], loadFindings: generated });
   // Environments were rendered above; what they do not reach below base/ and overlays/ is named
   // here, once: a workload folder of the catalog is an error of its own (check-wiring).
   const unreachedWorkloads = new Set(generated.filter((f) => f.ruleId === WORKLOAD_UNREACHED_RULE).map((f) => path.posix.dirname(f.location?.file ?? "")));
-  const shared = await checkSharedFolders(context.repoRoot, SHARED_KUSTOMIZE_DIRS, selection(context).render);
+  const shared = await checkSharedFolders(context.repoRoot, SHARED_KUSTOMIZE_DIRS, { ...selection(context).render, reached });
   targets.push({
     environment: undefined,
     resources: [],
@@ -80,28 +83,29 @@ export async function runCheckCommand(context: CommandContext): Promise<number> 
     for (const target of targets) target.loadFindings.push(...(target.environment === undefined ? [] : (byEnvironment.get(target.environment) ?? [])));
   }
   const breakdown = argocdObjects === 0 ? undefined : `${rendered} rendered, ${argocdObjects} Argo CD objects in ${ARGOCD_DIR}/`;
-  return report(context, targets, { validate: true, lint: true }, breakdown === undefined ? {} : { breakdown });
+  return report(context, targets, { validate: true, lint: true, config }, breakdown === undefined ? {} : { breakdown });
 }
 
 export async function runValidateCommand(context: CommandContext): Promise<number> {
   preloadStages({ validate: true, lint: false });
-  const targets = await selectInputs(context);
+  const config = await repositoryConfig(context.repoRoot);
+  const targets = await selectInputs(context, config);
   const kustomizations = await findKustomizationFiles(filePaths(context).map((p) => path.resolve(context.cwd, p)));
   targets.push({ environment: undefined, resources: [], loadFindings: await checkKustomizationFiles(context.repoRoot, kustomizations, selection(context).render) });
-  return report(context, targets, { validate: true, lint: false });
+  return report(context, targets, { validate: true, lint: false, config });
 }
 
 export async function runLintCommand(context: CommandContext): Promise<number> {
   preloadStages({ validate: false, lint: true });
-  return report(context, await selectInputs(context), { validate: false, lint: true });
+  const config = await repositoryConfig(context.repoRoot);
+  return report(context, await selectInputs(context, config), { validate: false, lint: true, config });
 }
 
 /** The paths given (`-` is standard input, read once), the named environments, or the configured ones. */
-async function selectInputs(context: CommandContext): Promise<CheckTarget[]> {
+async function selectInputs(context: CommandContext, config: MeshPolicyConfig): Promise<CheckTarget[]> {
   const { options } = context;
   const paths = filePaths(context);
   const readsStdin = options.positionals.includes(STDIN);
-  const config = await repositoryConfig(context.repoRoot);
   const environments = paths.length === 0 && !readsStdin && options.environments.length === 0 ? (config.environments ?? []) : options.environments;
   const targets = paths.length > 0 || environments.length > 0 || !readsStdin ? await selectTargets({ ...selection(context), paths, environments }) : [];
   if (!readsStdin) return targets;
@@ -166,13 +170,18 @@ function selection(context: CommandContext) {
   };
 }
 
-async function report(context: CommandContext, targets: CheckTarget[], stages: Omit<CheckStages, "skipKinds">, text: { breakdown?: string } = {}): Promise<number> {
+/** Runs the stages on the targets and writes the report; `stages.config` is the repository's, read once by the command. */
+async function report(
+  context: CommandContext,
+  targets: CheckTarget[],
+  stages: Omit<CheckStages, "skipKinds" | "config"> & { config: MeshPolicyConfig },
+  text: { breakdown?: string } = {},
+): Promise<number> {
   const { options } = context;
   const result: RunResult = await runChecks(targets, {
     ...stages,
     skipKinds: new Set(options.skipKinds),
     ...(stages.validate && options.kubeconform ? { kubeconform: { repoRoot: context.repoRoot } } : {}),
-    config: await repositoryConfig(context.repoRoot),
   });
   // Finding messages quote inputs (values, tool output): masked like every other output.
   const masked = { ...result, findings: result.findings.map((finding) => ({ ...finding, message: maskText(finding.message) })) };

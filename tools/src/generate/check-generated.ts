@@ -3,6 +3,7 @@ import path from "node:path";
 import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Resource } from "../model/resource.js";
+import type { EnvironmentInputs } from "../render/environments.js";
 import { CATALOG_FILE } from "./catalog.js";
 import { CATALOG_RULE, CatalogError } from "./catalog-error.js";
 import { checkCatalogWiring } from "./check-wiring.js";
@@ -16,7 +17,11 @@ import { compareWithTree, driftFindings, generateInMemory } from "./generate.js"
  * environments given). No catalog, no findings: a repository without
  * base/catalog/catalog.jsonnet has nothing generated. Reads only.
  */
-export async function checkGenerated(repoRoot: string, renderedEnvironments: ReadonlyMap<string, readonly Resource[]> = new Map()): Promise<Finding[]> {
+export async function checkGenerated(
+  repoRoot: string,
+  renderedEnvironments: ReadonlyMap<string, readonly Resource[]> = new Map(),
+  reached?: EnvironmentInputs,
+): Promise<Finding[]> {
   const catalogExists = await access(path.join(repoRoot, CATALOG_FILE)).then(
     () => true,
     () => false,
@@ -24,7 +29,7 @@ export async function checkGenerated(repoRoot: string, renderedEnvironments: Rea
   if (!catalogExists) return [];
   try {
     const { catalog, files } = await generateInMemory(repoRoot);
-    return [...driftFindings((await compareWithTree(repoRoot, files)).drift), ...(await checkCatalogWiring(repoRoot, catalog, renderedEnvironments))];
+    return [...driftFindings((await compareWithTree(repoRoot, files)).drift), ...(await checkCatalogWiring(repoRoot, catalog, renderedEnvironments, reached))];
   } catch (error) {
     if (error instanceof CatalogError) {
       return [{ ruleId: CATALOG_RULE, severity: "error", message: error.reason, location: { file: error.location.file, line: error.location.line } }];

@@ -1,7 +1,7 @@
-import path from "node:path";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject, type Resource } from "../model/resource.js";
-import { environmentInputs } from "../render/environments.js";
+import { environmentInputs, type EnvironmentInputs } from "../render/environments.js";
+import { displayPath } from "../util/display-path.js";
 import { UserError } from "../model/errors.js";
 import type { Catalog } from "./catalog.js";
 import { GENERATED_ROOT } from "./policy-files.js";
@@ -19,18 +19,23 @@ export const WORKLOAD_POOLS_RULE = "catalog-workload-pool-sizes";
  * it: an error, not the warning an unused hand-written folder gets), and in each rendered
  * environment where a patch sizes the connection pools of other workloads, one sizes its pool too.
  */
-export async function checkCatalogWiring(repoRoot: string, catalog: Catalog, renderedEnvironments: ReadonlyMap<string, readonly Resource[]>): Promise<Finding[]> {
-  return [...(await unreachedWorkloads(repoRoot, catalog)), ...missingPoolSizes(catalog, renderedEnvironments)];
+export async function checkCatalogWiring(
+  repoRoot: string,
+  catalog: Catalog,
+  renderedEnvironments: ReadonlyMap<string, readonly Resource[]>,
+  reached?: EnvironmentInputs,
+): Promise<Finding[]> {
+  return [...(await unreachedWorkloads(repoRoot, catalog, reached)), ...missingPoolSizes(catalog, renderedEnvironments)];
 }
 
-async function unreachedWorkloads(repoRoot: string, catalog: Catalog): Promise<Finding[]> {
-  const inputs = await environmentInputs(repoRoot).catch((error: unknown) => {
+async function unreachedWorkloads(repoRoot: string, catalog: Catalog, known: EnvironmentInputs | undefined): Promise<Finding[]> {
+  const inputs = known ?? (await environmentInputs(repoRoot).catch((error: unknown) => {
     if (error instanceof UserError) return undefined;
     throw error;
-  });
+  }));
   // No environments; or one whose kustomization does not load (reported when it is rendered), so what it reaches is unknown.
   if (inputs === undefined || inputs.files.size === 0 || !inputs.complete) return [];
-  const reached = new Set([...inputs.files].map((file) => path.relative(repoRoot, file).split(path.sep).join("/")));
+  const reached = new Set([...inputs.files].map((file) => displayPath(file, repoRoot)));
   return catalog.workloads
     .filter((workload) => !reached.has(`${GENERATED_ROOT}/${workload.folder}/kustomization.yaml`))
     .map((workload) => ({

@@ -7,7 +7,7 @@ import { UserError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import { isJsonObject } from "../model/resource.js";
 import { isInsideFolder } from "../util/inside-folder.js";
-import { environmentInputs } from "./environments.js";
+import { environmentInputs, type EnvironmentInputs } from "./environments.js";
 import { findKustomize } from "./kustomize-binary.js";
 import { collectKustomizeInputs, KustomizeInputError } from "./kustomize-inputs.js";
 import { readCachedRender, renderCacheKey, writeCachedRender } from "./render-cache.js";
@@ -47,8 +47,12 @@ async function findFiles(dirs: readonly string[], wanted: (name: string) => bool
  * unreached kustomization is still loaded by kustomize, so that a mistake in it does not wait for
  * the day an environment uses it. What environments reach is checked by rendering them.
  */
-export async function checkSharedFolders(repoRoot: string, dirs: readonly string[], options: CheckKustomizationOptions = {}): Promise<Finding[]> {
-  const reached = (await environmentInputs(repoRoot)).files;
+export async function checkSharedFolders(
+  repoRoot: string,
+  dirs: readonly string[],
+  options: CheckKustomizationOptions & { reached?: EnvironmentInputs } = {},
+): Promise<Finding[]> {
+  const reached = (options.reached ?? (await environmentInputs(repoRoot))).files;
   const absolute = dirs.map((dir) => path.join(repoRoot, dir));
   const unreached = (await findKustomizationFiles(absolute)).filter((file) => !reached.has(file));
   const unreachedDirs = unreached.map((file) => path.dirname(file));

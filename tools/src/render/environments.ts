@@ -35,11 +35,16 @@ export async function resolveEnvironments(repoRoot: string, requested: readonly 
   return [...new Set(requested)];
 }
 
+export interface EnvironmentInputs {
+  files: Set<string>;
+  complete: boolean;
+}
+
 /**
  * Every file the environments' builds read (kustomizations included), absolute; `complete` is false
  * when some environment's kustomization does not load (that is reported when it is rendered).
  */
-export async function environmentInputs(repoRoot: string): Promise<{ files: Set<string>; complete: boolean }> {
+export async function environmentInputs(repoRoot: string): Promise<EnvironmentInputs> {
   const files = new Set<string>();
   let complete = true;
   for (const environment of await listEnvironments(repoRoot)) {
