@@ -14,6 +14,7 @@ import {
 } from "./access-matrix.js";
 import type { SourceIdentity } from "./identity.js";
 import { buildAccessModel, type AccessModel } from "./mesh-model.js";
+import { compareStrings } from "../util/compare-strings.js";
 
 /**
  * The change in effective access between two matrices (before/after a pull request, or staging vs
@@ -228,7 +229,7 @@ function changesOf(cells: Iterable<CellPair>, members: ReadonlyMap<string, Reado
       );
     }
   }
-  changed.sort((x, y) => cmp(x.key, y.key));
+  changed.sort((x, y) => compareStrings(x.key, y.key));
   // Per workload, then grouped by (source, group:port, identical change).
   const grouped = new Map<string, { change: Omit<EdgeChange, "targetId" | "target">; namespace: string; group: string; port: number; workloads: string[] }>();
   for (const { b, a, kind } of changed) {
@@ -260,7 +261,7 @@ function changesOf(cells: Iterable<CellPair>, members: ReadonlyMap<string, Reado
     }
   }
   const order: Record<EdgeChangeKind, number> = { "newly-allowed": 0, "conditions-changed": 1, "newly-denied": 2 };
-  changes.sort((x, y) => order[x.kind] - order[y.kind] || cmp(x.sourceId, y.sourceId) || cmp(x.targetId, y.targetId));
+  changes.sort((x, y) => order[x.kind] - order[y.kind] || compareStrings(x.sourceId, y.sourceId) || compareStrings(x.targetId, y.targetId));
   return {
     environment,
     changes,
@@ -269,10 +270,6 @@ function changesOf(cells: Iterable<CellPair>, members: ReadonlyMap<string, Reado
     conditionsChanged: changes.filter((c) => c.kind === "conditions-changed").length,
     widens: changes.some((c) => c.direction !== "narrower"),
   };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Production environments, whose widening is called out: those named prod…. */

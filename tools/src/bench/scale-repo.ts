@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { stringify } from "yaml";
+import { pushTo } from "../mesh/fields.js";
 
 /**
  * A policy repository of `services` services in 20 namespaces, five objects per service (Service,
@@ -11,7 +12,7 @@ import { stringify } from "yaml";
  * service 0 (a one-object change).
  */
 
-export const SCALE_NAMESPACES = 20;
+const SCALE_NAMESPACES = 20;
 
 export interface ScaleRepo {
   root: string;
@@ -23,11 +24,7 @@ export async function writeScaleRepo(root: string, services: number): Promise<Sc
   const namespaces = Math.min(SCALE_NAMESPACES, services);
   const byNamespace = new Map<string, unknown[]>();
   const nsOf = (i: number) => `team-${String(i % namespaces).padStart(2, "0")}`;
-  const push = (namespace: string, document: unknown) => {
-    const list = byNamespace.get(namespace) ?? [];
-    list.push(document);
-    byNamespace.set(namespace, list);
-  };
+  const push = (namespace: string, document: unknown) => pushTo(byNamespace, namespace, document);
   for (let n = 0; n < namespaces; n++) {
     const namespace = nsOf(n);
     push(namespace, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { "istio-injection": "enabled" } } });
