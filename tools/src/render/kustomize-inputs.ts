@@ -109,7 +109,7 @@ export async function collectKustomizeInputs(dir: string, repoRoot: string, opti
 export async function findKustomizationFile(dir: string): Promise<string | undefined> {
   for (const name of KUSTOMIZATION_FILES) {
     const candidate = path.join(dir, name);
-    if (await readFile(candidate).then(() => true, () => false)) return candidate;
+    if (await stat(candidate).then((info) => info.isFile(), () => false)) return candidate;
   }
   return undefined;
 }
