@@ -31,15 +31,16 @@ const found = new Map<string, Promise<KustomizeBinary>>();
 
 /**
  * Finds kustomize: $MESH_POLICY_KUSTOMIZE, then the pinned one in .tools/bin, then `kustomize`
- * on PATH, then `kubectl kustomize`. Looked up once per process and repository. The version of a
+ * on PATH, then `kubectl kustomize`. Looked up once per process, repository and cache. The version of a
  * binary named by its path is kept in `cacheDir` (the render cache) by the binary's identity, so
  * that a warm run does not start kustomize only to ask it.
  */
 export function findKustomize(repoRoot: string, cacheDir: string | false): Promise<KustomizeBinary> {
-  let binary = found.get(repoRoot);
+  const key = `${repoRoot}\0${String(cacheDir)}`;
+  let binary = found.get(key);
   if (binary === undefined) {
     binary = locate(repoRoot, cacheDir);
-    found.set(repoRoot, binary);
+    found.set(key, binary);
   }
   return binary;
 }

@@ -7,7 +7,9 @@ import { writeFileAtomic } from "../util/atomic-write.js";
  * Renders cached on disk by a key over everything a build depends on: the kustomize binary and
  * its options, and the path and bytes of every file the build reads (collectKustomizeInputs).
  * Each entry carries the hash and size of the render it holds and is trusted only when both
- * match: an emptied, truncated or edited entry is a miss, removed and rendered again.
+ * match: an emptied, truncated or edited entry is a miss, removed and rendered again. The same
+ * store keeps, verified alike, the kustomization checks' verdicts (keyed by their inputs too) and
+ * kustomize's version by the binary's identity (`.kustomize-version` entries).
  */
 const FORMAT = "mesh-policy-render-cache/2";
 const HEADER = /^# (\S+) sha256=([0-9a-f]{64}) bytes=(\d+)\n/;
@@ -54,7 +56,7 @@ export async function readCachedRender(cacheDir: string, key: string, suffix = R
   return body.toString("utf8");
 }
 
-/** Stores a render; a cache that cannot be written only costs a render next time. */
+/** Stores an entry; a cache that cannot be written only costs the work again next time. */
 export async function writeCachedRender(cacheDir: string, key: string, yaml: string, suffix = RENDER_SUFFIX): Promise<void> {
   const body = Buffer.from(yaml, "utf8");
   const entry = `# ${FORMAT} sha256=${sha256(body)} bytes=${body.length}\n${yaml}`;
