@@ -94,7 +94,8 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
   if (files.length === 0) return [];
   const cacheDir = options.cacheDir ?? defaultCacheDir(repoRoot);
   const kustomize = await findKustomize(repoRoot, cacheDir);
-  const scratch = await mkdtemp(path.join(tmpdir(), "mesh-policy-kustomization-"));
+  // Where components are built through a throw-away kustomization: made at the first such build (a warm run makes none).
+  let scratch: string | undefined;
   try {
     const findings: Finding[] = [];
     for (const [index, file] of files.entries()) {
@@ -128,6 +129,7 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
         }
         let buildDir = dir;
         if (kind === "Component") {
+          scratch ??= await mkdtemp(path.join(tmpdir(), "mesh-policy-kustomization-"));
           buildDir = path.join(scratch, String(index));
           await mkdir(buildDir);
           await writeFile(
@@ -136,7 +138,7 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
           );
         }
         const run = await runKustomize(kustomize, [buildDir], { cwd: repoRoot });
-        outcome = { stopped: run.stopped, ok: run.stopped === undefined && run.result.exitCode === 0, stderr: run.result.stderr.replaceAll(`${scratch}/`, "") };
+        outcome = { stopped: run.stopped, ok: run.stopped === undefined && run.result.exitCode === 0, stderr: scratch === undefined ? run.result.stderr : run.result.stderr.replaceAll(`${scratch}/`, "") };
         // A stopped run says nothing about the inputs: it is not kept.
         if (cacheDir !== false && key !== undefined && outcome.stopped === undefined) await writeCachedRender(cacheDir, key, JSON.stringify(outcome));
       }
@@ -156,7 +158,7 @@ export async function checkKustomizationFiles(repoRoot: string, files: readonly 
     }
     return findings;
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   }
 }
 
